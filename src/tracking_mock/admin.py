@@ -1,0 +1,233 @@
+"""The ``/_mock`` admin surface: health, reset, the call journal, accounts, faults and clocks.
+
+No key is needed (it is a local test tool bound to loopback); every answer is JSON and
+every error uses the API's envelope.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from . import __version__, render
+from .calls import call_context
+from .endpoints import mock_state, read_json
+from .errors import BadRequest, NotFound, SeedError
+from .models import AccountSpec
+from .seed import parse_account
+from .state import MockState
+from .store import Account
+
+_MAX_EVENTS_LISTED = 100_000
+
+
+def _query_int(request: Request, name: str, default: int, maximum: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise BadRequest(f"{name} must be an integer from 1 to {maximum}")
+    return int(raw)
+
+
+def _account(state: MockState, name: str) -> Account:
+    try:
+        return state.store.account(name)
+    except KeyError:
+        raise NotFound(f"no account named {name!r}") from None
+
+
+def _ok(data: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(render.success(data), status_code=status)
+
+
+async def _body(request: Request, state: MockState) -> dict[str, Any]:
+    if not await request.body():
+        return {}
+    body = await read_json(request, state, call_context(request.scope))
+    if not isinstance(body, dict):
+        raise BadRequest("body must be a JSON object")
+    return body
+
+
+async def health(request: Request) -> Response:
+    """Status, version, accounts with their event counts, and the fixture files loaded."""
+    state = mock_state(request)
+    counts = state.store.counts()
+    return _ok(
+        {
+            "status": "ok",
+            "version": __version__,
+            "strict": state.settings.strict,
+            "fixtures": list(state.seed.files),
+            "accounts": [{"name": name, "events": count} for name, count in counts.items()],
+            "events": sum(counts.values()),
+            "calls": len(state.journal.records()),
+            "errors": len(state.errors),
+        }
+    )
+
+
+async def reset(request: Request) -> Response:
+    """Back to the loaded fixtures (or one account back to its own), journal emptied."""
+    state = mock_state(request)
+    name = request.query_params.get("account")
+    if name is None:
+        state.store.reset()
+    else:
+        _account(state, name)
+        state.store.reset(name)
+    state.journal.clear(name)
+    return _ok({"reset": name or "all"})
+
+
+def _call_filter(request: Request) -> Callable[[Any], bool]:
+    method = request.query_params.get("method")
+    path = request.query_params.get("path")
+    status = request.query_params.get("status")
+    if status is not None and not status.isdigit():
+        raise BadRequest("status must be an integer")
+
+    def keep(record: Any) -> bool:
+        return (
+            (method is None or record.method == method.upper())
+            and (path is None or record.path == path)
+            and (status is None or record.status == int(status))
+        )
+
+    return keep
+
+
+async def calls(request: Request) -> Response:
+    """GET: the journal, oldest first (``account``, ``method``, ``path``, ``status`` filter it).
+
+    DELETE: empty it (or one account's part).
+    """
+    state = mock_state(request)
+    account = request.query_params.get("account")
+    if request.method == "DELETE":
+        state.journal.clear(account)
+        return _ok({"cleared": account or "all"})
+    keep = _call_filter(request)
+    records = [r.to_json() for r in state.journal.records(account) if keep(r)]
+    return _ok({"nodes": records, "totalCount": len(records)})
+
+
+async def events(request: Request) -> Response:
+    """An account's events, newest first (``?account=NAME``, optional ``limit``)."""
+    state = mock_state(request)
+    name = request.query_params.get("account")
+    if name is None:
+        raise BadRequest("account is required: /_mock/events?account=NAME")
+    _account(state, name)
+    limit = _query_int(request, "limit", 1000, _MAX_EVENTS_LISTED)
+    stored = state.store.events(name)
+    nodes = [render.event_json(e, hash_ids=state.settings.hash_ids) for e in stored[:limit]]
+    return _ok({"nodes": nodes, "totalCount": len(stored)})
+
+
+async def create_account(request: Request) -> Response:
+    """Create an empty account; ``{"name"?, "key"?}``. A generated key is returned once."""
+    state = mock_state(request)
+    body = await _body(request, state)
+    name = body.get("name") or f"acct_{secrets.token_hex(6)}"
+    key = body.get("key")
+    generated = key is None
+    if generated:
+        key = f"sk_test_{secrets.token_hex(12)}"
+    spec_body = {k: v for k, v in body.items() if k not in ("name", "key")}
+    spec_body["keys"] = [key]
+    try:
+        spec = parse_account(name, spec_body) if isinstance(name, str) else None
+    except SeedError as exc:
+        raise BadRequest(str(exc)) from None
+    if spec is None:
+        raise BadRequest("name must be a string")
+    try:
+        state.store.add_account(spec)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+    data = {"name": spec.name, "key": key} if generated else {"name": spec.name}
+    return _ok(data, status=201)
+
+
+async def account(request: Request) -> Response:
+    """DELETE ``/_mock/accounts/{name}``: forget the account, its keys, events and calls."""
+    state = mock_state(request)
+    name = request.path_params["name"]
+    _account(state, name)
+    state.store.remove_account(name)
+    state.journal.clear(name)
+    return _ok({"deleted": name})
+
+
+async def seed_account(request: Request) -> Response:
+    """POST ``/_mock/accounts/{name}/seed``: add campaigns, metrics and events (fixture shape)."""
+    state = mock_state(request)
+    name = request.path_params["name"]
+    _account(state, name)
+    body = await _body(request, state)
+    try:
+        spec: AccountSpec = parse_account(name, body)
+        state.store.merge_into(name, spec)
+    except (SeedError, ValueError) as exc:
+        raise BadRequest(str(exc)) from None
+    return _ok({"account": name, "added": len(spec.events)})
+
+
+async def faults(request: Request) -> Response:
+    """POST queues a fault: ``{"action": "fail"|"delay"|"drop"|"rate_limit", ...}``.
+
+    DELETE clears them all.
+    """
+    state = mock_state(request)
+    target = _account(state, request.path_params["name"])
+    if request.method == "DELETE":
+        target.faults.clear()
+        return _ok({"cleared": target.name})
+    body = await _body(request, state)
+    action = body.pop("action", None)
+    actions: dict[str, Callable[..., None]] = {
+        "fail": target.faults.fail_next,
+        "delay": target.faults.delay_next,
+        "drop": target.faults.drop_next,
+        "rate_limit": target.faults.rate_limit,
+    }
+    apply = actions.get(action) if isinstance(action, str) else None
+    if apply is None:
+        raise BadRequest("action must be one of fail, delay, drop, rate_limit")
+    if "retryAfter" in body:
+        body["retry_after"] = body.pop("retryAfter")
+    if "perSeconds" in body:
+        body["per_seconds"] = body.pop("perSeconds")
+    try:
+        apply(**body)
+    except (TypeError, ValueError) as exc:
+        raise BadRequest(f"bad {action} fault: {exc}") from None
+    return _ok({"account": target.name, "action": action})
+
+
+async def clock(request: Request) -> Response:
+    """POST ``{"freeze": ISO-8601 | true}``, ``{"advance": seconds}`` or ``{"unfreeze": true}``."""
+    state = mock_state(request)
+    target = _account(state, request.path_params["name"])
+    body = await _body(request, state)
+    try:
+        if "freeze" in body:
+            moment = body["freeze"]
+            target.clock.freeze(None if moment is True else datetime.fromisoformat(moment))
+        if "advance" in body:
+            seconds = body["advance"]
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+                raise ValueError("advance takes a number of seconds")
+            target.clock.advance(seconds)
+        if body.get("unfreeze"):
+            target.clock.unfreeze()
+    except (TypeError, ValueError) as exc:
+        raise BadRequest(f"bad clock change: {exc}") from None
+    return _ok({"account": target.name, "now": target.clock.now(), "frozen": target.clock.frozen})

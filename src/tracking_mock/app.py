@@ -1,0 +1,63 @@
+"""The app factory: the whole HTTP surface of the mock, declared in one place."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route
+
+from . import admin, endpoints, handlers
+from .calls import JournalMiddleware
+from .errors import ApiError
+from .seed import Seed, load_seed
+from .settings import Settings
+from .state import MockState
+
+API_METHODS = ["GET", "POST", "PUT"]
+
+
+def create_app(settings: Settings | None = None, *, seed: Seed | None = None) -> Starlette:
+    """Build a mock server app; its state is reachable through ``mock_state_of(app)``."""
+    settings = settings or Settings()
+    state = MockState.build(settings, seed if seed is not None else load_seed(settings.fixtures))
+    routes = [
+        Route("/tracking/events", endpoints.tracking_events, methods=API_METHODS),
+        Route("/events", endpoints.legacy_events, methods=API_METHODS),
+        Route(
+            "/client/campaigns/{campaign_id}/coupons", endpoints.campaign_coupons, methods=["GET"]
+        ),
+        Mount(
+            "/_mock",
+            routes=[
+                Route("/health", admin.health, methods=["GET"]),
+                Route("/reset", admin.reset, methods=["POST"]),
+                Route("/calls", admin.calls, methods=["GET", "DELETE"]),
+                Route("/events", admin.events, methods=["GET"]),
+                Route("/accounts", admin.create_account, methods=["POST"]),
+                Route("/accounts/{name}", admin.account, methods=["DELETE"]),
+                Route("/accounts/{name}/seed", admin.seed_account, methods=["POST"]),
+                Route("/accounts/{name}/faults", admin.faults, methods=["POST", "DELETE"]),
+                Route("/accounts/{name}/clock", admin.clock, methods=["POST"]),
+            ],
+        ),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(JournalMiddleware, journal=state.journal)],
+        exception_handlers={
+            ApiError: handlers.api_error,
+            HTTPException: handlers.http_error,
+            endpoints.ConnectionDropped: handlers.connection_dropped,
+            Exception: handlers.server_error,
+        },
+    )
+    app.state.mock = state
+    return app
+
+
+def mock_state_of(app: Starlette) -> MockState:
+    """The store, journal and settings behind an app made by ``create_app``."""
+    return cast(MockState, app.state.mock)

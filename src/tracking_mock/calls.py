@@ -1,0 +1,96 @@
+"""The journal middleware: records every API call, rejected ones too, as it is answered."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .journal import CallRecord, Journal
+from .models import ContractWarning
+from .render import error
+
+CALL_SCOPE_KEY = "tracking_mock.call"
+_UNRECORDED_PREFIXES = ("/_mock", "/openapi.json")
+_SERVER_ERROR_BODY = json.dumps(error("internal server error")).encode()
+
+
+@dataclass(slots=True)
+class CallContext:
+    """What a handler learns about a call that the journal should keep."""
+
+    account: str | None = None
+    warnings: list[ContractWarning] = field(default_factory=list)
+    body: bytes | None = None
+    fault: str | None = None
+
+
+def call_context(scope: Scope) -> CallContext:
+    """The call being recorded (a throwaway one when the journal is not in the stack)."""
+    context = scope.get(CALL_SCOPE_KEY)
+    if context is None:
+        context = scope[CALL_SCOPE_KEY] = CallContext()
+    return context
+
+
+class JournalMiddleware:
+    """Pure ASGI middleware: keeps a ``CallRecord`` of each API call in the journal."""
+
+    def __init__(self, app: ASGIApp, journal: Journal) -> None:
+        self.app = app
+        self.journal = journal
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(_UNRECORDED_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        call = scope[CALL_SCOPE_KEY] = CallContext()
+        started = time.perf_counter()
+        status = 0
+        limit = self.journal.body_bytes
+        response = bytearray()
+        response_size = 0
+
+        async def capture(message: Message) -> None:
+            nonlocal status, response_size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                chunk = message.get("body", b"")
+                if len(response) < limit:
+                    response.extend(chunk[: limit - len(response)])
+                response_size += len(chunk)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        except Exception:
+            status = 500
+            response[:] = _SERVER_ERROR_BODY
+            response_size = len(response)
+            raise
+        finally:
+            body, body_truncated = (
+                (None, False) if call.body is None else self.journal.clip(call.body)
+            )
+            self.journal.add(
+                CallRecord(
+                    seq=self.journal.next_seq(),
+                    time=time.time(),
+                    method=scope["method"],
+                    path=scope["path"],
+                    query=scope.get("query_string", b"").decode("latin-1"),
+                    raw_headers=tuple(scope["headers"]),
+                    raw_body=body,
+                    body_truncated=body_truncated,
+                    status=0 if call.fault == "drop" else status,
+                    raw_response=bytes(response),
+                    response_truncated=response_size > len(response),
+                    account=call.account,
+                    warnings=tuple(call.warnings),
+                    fault=call.fault,
+                    duration_ms=(time.perf_counter() - started) * 1000,
+                )
+            )

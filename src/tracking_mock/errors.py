@@ -1,0 +1,50 @@
+"""The errors the API answers with; one handler renders each in the error envelope."""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """An error the API reports as ``{"success": false, "error": message}``."""
+
+    status = 400
+
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers = headers or {}
+
+
+class BadRequest(ApiError):
+    status = 400
+
+
+class Unauthorized(ApiError):
+    status = 401
+
+
+class Forbidden(ApiError):
+    status = 403
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+
+
+class InjectedFault(ApiError):
+    """A failure the test asked for (``fail_next``, ``rate_limit``); any status."""
+
+    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message, headers=headers)
+        self.status = status
+
+
+class SeedError(Exception):
+    """A fixture file that cannot be loaded; the message names the file, line and rule."""

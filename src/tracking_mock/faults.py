@@ -1,0 +1,169 @@
+"""Failures on demand for one account: fail, delay or drop the next calls, or rate-limit them."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import deque
+from dataclasses import dataclass
+
+from .clock import Clock
+
+_REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+
+def reason(status: int) -> str:
+    """The usual phrase for an HTTP status, used as the injected error's message."""
+    return _REASONS.get(status, f"Injected failure {status}")
+
+
+@dataclass(slots=True)
+class _Rule:
+    kind: str  # "fail", "delay" or "drop"
+    remaining: int
+    method: str | None = None
+    path: str | None = None
+    status: int = 500
+    retry_after: float | None = None
+    seconds: float = 0.0
+
+    def applies(self, method: str, path: str) -> bool:
+        return (self.method is None or self.method == method) and (
+            self.path is None or self.path == path
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What to do with one call: wait ``delay`` seconds, then fail, drop, or go on."""
+
+    delay: float = 0.0
+    fault: str | None = None
+    """``"fail"``, ``"rate-limit"`` or ``"drop"``; ``None`` lets the call through."""
+    fail_status: int | None = None
+    retry_after: float | None = None
+
+
+PASS = Verdict()
+
+
+def _check_times(times: int) -> None:
+    if times < 1:
+        raise ValueError("times must be at least 1")
+
+
+class Faults:
+    """The queued failures and the rate limit of one account, judged on its clock."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._rules: list[_Rule] = []
+        self._quota: tuple[int, float] | None = None
+        self._admitted: deque[float] = deque()
+
+    @property
+    def active(self) -> bool:
+        return bool(self._rules) or self._quota is not None
+
+    def fail_next(
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        path: str | None = None,
+        method: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        """Answer the next ``times`` matching calls with ``status`` in the error envelope."""
+        if not 400 <= status <= 599:
+            raise ValueError("status must be an error status (400..599)")
+        _check_times(times)
+        self._add(_Rule("fail", times, method, path, status=status, retry_after=retry_after))
+
+    def delay_next(
+        self, seconds: float, *, times: int = 1, path: str | None = None, method: str | None = None
+    ) -> None:
+        """Hold the next ``times`` matching calls for ``seconds`` before answering them."""
+        if not 0 <= seconds <= 600:
+            raise ValueError("seconds must be between 0 and 600")
+        _check_times(times)
+        self._add(_Rule("delay", times, method, path, seconds=seconds))
+
+    def drop_next(
+        self, *, times: int = 1, path: str | None = None, method: str | None = None
+    ) -> None:
+        """Close the connection of the next ``times`` matching calls without a full answer."""
+        _check_times(times)
+        self._add(_Rule("drop", times, method, path))
+
+    def rate_limit(self, requests: int, per_seconds: float) -> None:
+        """Admit at most ``requests`` calls in any ``per_seconds`` window; 429 past that."""
+        if requests < 1 or per_seconds <= 0:
+            raise ValueError("requests must be >= 1 and per_seconds > 0")
+        with self._lock:
+            self._quota = (requests, per_seconds)
+            self._admitted.clear()
+
+    def clear(self) -> None:
+        """Forget every queued failure and the rate limit."""
+        with self._lock:
+            self._rules.clear()
+            self._quota = None
+            self._admitted.clear()
+
+    def _add(self, rule: _Rule) -> None:
+        with self._lock:
+            if len(self._rules) >= 100:
+                raise ValueError("at most 100 fault rules may be queued per account")
+            self._rules.append(rule)
+
+    def judge(self, method: str, path: str) -> Verdict:
+        """Decide the fate of one call, using up the rules that apply to it."""
+        with self._lock:
+            delay = 0.0
+            for kind in ("delay", "fail", "drop"):
+                rule = self._take(kind, method, path)
+                if rule is None:
+                    continue
+                if kind == "delay":
+                    delay = rule.seconds
+                elif kind == "fail":
+                    return Verdict(delay, "fail", rule.status, rule.retry_after)
+                else:
+                    return Verdict(delay, "drop")
+            if self._quota is not None:
+                retry_after = self._over_quota(*self._quota)
+                if retry_after is not None:
+                    return Verdict(delay, "rate-limit", 429, retry_after)
+            return Verdict(delay) if delay else PASS
+
+    def _take(self, kind: str, method: str, path: str) -> _Rule | None:
+        for index, rule in enumerate(self._rules):
+            if rule.kind == kind and rule.applies(method, path):
+                rule.remaining -= 1
+                if rule.remaining == 0:
+                    del self._rules[index]
+                return rule
+        return None
+
+    def _over_quota(self, requests: int, per_seconds: float) -> float | None:
+        now = self._clock.now()
+        admitted = self._admitted
+        while admitted and admitted[0] <= now - per_seconds:
+            admitted.popleft()
+        if len(admitted) < requests:
+            admitted.append(now)
+            return None
+        return max(1.0, math.ceil(admitted[0] + per_seconds - now))

@@ -1,0 +1,73 @@
+"""Exception handlers: every error, whoever raised it, leaves in the API's envelope."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from . import render
+from .endpoints import mock_state
+from .errors import ApiError
+
+logger = logging.getLogger("tracking_mock")
+
+CONNECTION_SCOPE_KEY = "tracking_mock.connection"
+"""Where the server puts the connection object, so a drop can close it (see server.py)."""
+
+_MAX_PATH_IN_MESSAGE = 100
+
+
+def api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return JSONResponse(render.error(exc.message), status_code=exc.status, headers=exc.headers)
+
+
+def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404 and 405, in the envelope instead of plain text."""
+    assert isinstance(exc, HTTPException)
+    path = request.url.path
+    if len(path) > _MAX_PATH_IN_MESSAGE:
+        path = path[:_MAX_PATH_IN_MESSAGE] + "…"
+    if exc.status_code == 404:
+        message = f"not found: no route for {request.method} {path}"
+    elif exc.status_code == 405:
+        message = f"method {request.method} is not allowed on {path}"
+    else:
+        message = str(exc.detail)
+    return JSONResponse(render.error(message), status_code=exc.status_code, headers=exc.headers)
+
+
+def server_error(request: Request, exc: Exception) -> Response:
+    """A bug: logged and kept for the test that caused it; the client sees no traceback."""
+    logger.error("unexpected error serving %s %s", request.method, request.url.path, exc_info=exc)
+    mock_state(request).errors.append(exc)
+    return JSONResponse(render.error("internal server error"), status_code=500)
+
+
+class DroppedResponse(Response):
+    """Closes the connection without answering (for ``drop_next``)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=599)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        connection = scope.get(CONNECTION_SCOPE_KEY)
+        transport = getattr(connection, "transport", None)
+        if transport is not None:
+            transport.close()
+            for _ in range(100):  # let the server notice before the app returns
+                if getattr(connection, "disconnected", True):
+                    return
+                await asyncio.sleep(0)
+            return
+        # Not under our server: start an answer and never finish it.
+        await send({"type": "http.response.start", "status": 502, "headers": []})
+
+
+def connection_dropped(request: Request, exc: Exception) -> Response:
+    return DroppedResponse()

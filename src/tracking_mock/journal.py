@@ -1,0 +1,135 @@
+"""A bounded record of every call the API received, for tests and the admin surface."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .models import ContractWarning
+
+REDACTED = "[redacted]"
+
+
+def _decode_body(raw: bytes | None, truncated: bool) -> Any:
+    if raw is None or raw == b"":
+        return None
+    text = raw.decode("utf-8", errors="replace")
+    if truncated:
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def redact_authorization(value: str) -> str:
+    """Keep the scheme word so a test can see it, never the key."""
+    scheme, _, rest = value.partition(" ")
+    return f"{scheme} {REDACTED}" if rest else REDACTED
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """One call: what came in, what went out, whose it was and what it was warned about."""
+
+    seq: int
+    time: float
+    method: str
+    path: str
+    query: str
+    raw_headers: tuple[tuple[bytes, bytes], ...]
+    raw_body: bytes | None
+    body_truncated: bool
+    status: int
+    raw_response: bytes
+    response_truncated: bool
+    account: str | None
+    warnings: tuple[ContractWarning, ...]
+    fault: str | None
+    duration_ms: float
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Request headers, lower-cased, with the Authorization key redacted."""
+        headers: dict[str, str] = {}
+        for raw_name, raw_value in self.raw_headers:
+            name = raw_name.decode("latin-1").lower()
+            value = raw_value.decode("latin-1")
+            headers[name] = redact_authorization(value) if name == "authorization" else value
+        return headers
+
+    @property
+    def body(self) -> Any:
+        """The request body parsed as JSON, else its text (always text when truncated)."""
+        return _decode_body(self.raw_body, self.body_truncated)
+
+    @property
+    def response(self) -> Any:
+        """The response body parsed as JSON, else its text."""
+        return _decode_body(self.raw_response, self.response_truncated)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "time": self.time,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": self.headers,
+            "body": self.body,
+            "bodyTruncated": self.body_truncated,
+            "status": self.status,
+            "response": self.response,
+            "responseTruncated": self.response_truncated,
+            "account": self.account,
+            "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
+            "fault": self.fault,
+            "durationMs": round(self.duration_ms, 3),
+        }
+
+
+class Journal:
+    """A ring buffer of ``CallRecord``; the oldest calls go first once it is full."""
+
+    def __init__(self, size: int, body_bytes: int) -> None:
+        self.size = size
+        self.body_bytes = body_bytes
+        self._records: deque[CallRecord] = deque(maxlen=size)
+        self._sequence = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def next_seq(self) -> int:
+        return next(self._sequence)
+
+    def clip(self, body: bytes) -> tuple[bytes, bool]:
+        """A body as the journal keeps it, and whether it was cut."""
+        if len(body) > self.body_bytes:
+            return body[: self.body_bytes], True
+        return body, False
+
+    def add(self, record: CallRecord) -> None:
+        with self._lock:
+            self._records.append(record)
+
+    def records(self, account: str | None = None) -> list[CallRecord]:
+        """The kept calls, oldest first, optionally only one account's."""
+        with self._lock:
+            records: Iterable[CallRecord] = list(self._records)
+        if account is not None:
+            records = [r for r in records if r.account == account]
+        return list(records)
+
+    def clear(self, account: str | None = None) -> None:
+        """Forget every call, or only one account's."""
+        with self._lock:
+            if account is None:
+                self._records.clear()
+            else:
+                kept = [r for r in self._records if r.account != account]
+                self._records.clear()
+                self._records.extend(kept)

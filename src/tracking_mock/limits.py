@@ -1,0 +1,22 @@
+"""The API's documented limits and the mock's own bounds, named once."""
+
+from __future__ import annotations
+
+# Documented by the real API.
+METADATA_MAX_ENTRIES = 50
+METADATA_KEY_MAX_CHARS = 40
+METADATA_VALUE_MAX_CHARS = 256
+LIST_LIMIT_MIN = 1
+LIST_LIMIT_MAX = 100
+LIST_LIMIT_DEFAULT = 20
+COUPONS_FIRST_MIN = 1
+COUPONS_FIRST_MAX = 500
+COUPONS_FIRST_DEFAULT = 50
+
+# The mock's own choices (the real API documents none of these).
+STRING_FIELD_MAX_CHARS = 256
+"""eventName, transactionId, currency, userId, coupon and id."""
+METADATA_LIST_MAX_ITEMS = 100
+"""Elements of one string[] metadata value."""
+MAX_SAFE_NUMBER = 2**53 - 1
+"""Numbers beyond JavaScript's safe integer range are refused as absurd."""

@@ -1,0 +1,72 @@
+"""Filtering and cursor paging over event lists sorted oldest to newest by ``order``."""
+
+from __future__ import annotations
+
+import heapq
+import json
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from itertools import islice
+from operator import attrgetter
+
+from .models import Event, ListQuery, MetadataValue
+
+ORDER = attrgetter("order")
+
+
+def newest_first(events: Sequence[Event], before: int | None = None) -> Iterator[Event]:
+    """Walk ``events`` from newest to oldest, starting strictly before ``before``."""
+    end = len(events) if before is None else bisect_left(events, before, key=ORDER)
+    for index in range(end - 1, -1, -1):
+        yield events[index]
+
+
+def _walk(sources: Sequence[Sequence[Event]], before: int | None) -> Iterator[Event]:
+    if len(sources) == 1:
+        return newest_first(sources[0], before)
+    walks = [newest_first(events, before) for events in sources]
+    return heapq.merge(*walks, key=ORDER, reverse=True)
+
+
+def metadata_text(value: MetadataValue) -> list[str]:
+    """The strings a stored metadata value matches: itself, its elements, or a number's JSON."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return value
+    return [json.dumps(value)]
+
+
+def matches(event: Event, query: ListQuery) -> bool:
+    """Whether ``event`` passes the value and metadata filters (names are matched by index)."""
+    if query.values and event.value not in query.values:
+        return False
+    if query.metadata:
+        stored = event.metadata
+        if stored is None:
+            return False
+        for key, wanted in query.metadata:
+            value = stored.get(key)
+            if value is None or wanted not in metadata_text(value):
+                return False
+    return True
+
+
+def needs_scan(query: ListQuery) -> bool:
+    """Whether matching needs more than the name index (so counting means walking)."""
+    return bool(query.values or query.metadata)
+
+
+def page(sources: Sequence[Sequence[Event]], query: ListQuery, before: int | None) -> list[Event]:
+    """Up to ``query.limit`` matching events, newest first, strictly older than ``before``."""
+    walk = _walk(sources, before)
+    if needs_scan(query):
+        walk = (event for event in walk if matches(event, query))
+    return list(islice(walk, query.limit))
+
+
+def count(sources: Sequence[Sequence[Event]], query: ListQuery) -> int:
+    """How many events in ``sources`` match ``query`` (sources never share an event)."""
+    if not needs_scan(query):
+        return sum(len(events) for events in sources)
+    return sum(1 for events in sources for event in events if matches(event, query))

@@ -1,0 +1,331 @@
+"""Load YAML fixture files (format version 1) into account specs, or fail with one message.
+
+Only PyYAML's safe loader is used. Timestamps and YAML 1.1 ``yes``/``no`` booleans stay
+strings, explicit tags are refused, anchors and aliases are bounded, and every event passes
+the same validation as a POST body. Nothing is returned unless every file is good.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ApiError, SeedError
+from .models import AccountSpec, SeedEvent
+from .validation import validate_event
+
+FORMAT_VERSION = 1
+MAX_EXPANDED_NODES = 20_000_000
+"""Anchors and aliases may repeat nodes, but a document may not expand past this."""
+_NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+_TOKEN_RE = re.compile(r"[\x21-\x7e]{1,256}")
+_YAML_SUFFIXES = (".yaml", ".yml")
+_ALLOWED_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
+}
+_TOP_KEYS = {"version", "accounts"}
+_ACCOUNT_KEYS = {"keys", "campaigns", "metrics", "events", "disabled"}
+_SEED_ONLY_EVENT_KEYS = {"id", "createdAt"}
+
+
+class _Map(dict[Any, Any]):
+    """A YAML mapping that remembers the line of each key."""
+
+    line = 0
+    key_lines: dict[Any, int]
+
+
+class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
+    """The safe loader, minus implicit timestamps and YAML 1.1 yes/no/on/off booleans."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _first in "tTfF":
+    _Loader.yaml_implicit_resolvers.setdefault(_first, []).append(
+        ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"))
+    )
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[_Map]:
+    data = _Map()
+    data.line = node.start_mark.line + 1
+    data.key_lines = {}
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise SeedError(f"line {line}: a mapping key must be a plain value")
+        if key in data.key_lines:
+            raise SeedError(f"line {line}: duplicate key {key!r}")
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_lines[key] = line
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    """What a set of fixture files defines, and which files those were."""
+
+    accounts: tuple[AccountSpec, ...]
+    files: tuple[str, ...]
+
+
+def default_fixtures() -> Path:
+    """The bundled seed folder: inside the installed package, or at the checkout's top level."""
+    packaged = Path(str(resources.files("tracking_mock"))) / "_fixtures"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def fixture_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into their ``*.yaml``/``*.yml`` files, in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in _YAML_SUFFIXES)
+            if not found:
+                raise SeedError(f"{path}: no .yaml or .yml files in this folder")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise SeedError(f"{path}: no such file or folder")
+    return files
+
+
+def load_seed(paths: Sequence[Path] | None = None) -> Seed:
+    """Load fixture files or folders (default: the bundled fixtures) into one ``Seed``."""
+    files = fixture_files(paths if paths is not None else [default_fixtures()])
+    specs: list[AccountSpec] = []
+    owners: dict[str, str] = {}
+    key_owners: dict[str, str] = {}
+    for file in files:
+        for spec in parse_fixture(file.read_bytes() if file.is_file() else b"", str(file)):
+            if spec.name in owners:
+                raise SeedError(
+                    f"{file}: account {spec.name!r} is also defined in {owners[spec.name]}"
+                )
+            owners[spec.name] = str(file)
+            for key in spec.keys:
+                if key in key_owners:
+                    raise SeedError(
+                        f"{file}: account {spec.name!r} shares a key with account "
+                        f"{key_owners[key]!r} (a key belongs to one account)"
+                    )
+                key_owners[key] = spec.name
+            specs.append(spec)
+    return Seed(accounts=tuple(specs), files=tuple(str(f) for f in files))
+
+
+def parse_fixture(data: bytes, source: str = "<fixture>") -> list[AccountSpec]:
+    """Parse one fixture document; every error names ``source`` and, where known, the line."""
+    try:
+        loader = _Loader(data)
+    except Exception as exc:  # pragma: no cover - the loader only fails on odd input types
+        raise SeedError(f"{source}: cannot read: {exc}") from None
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise SeedError("the file is empty (expected 'version: 1')")
+        _check_nodes(node)
+        document = loader.construct_document(node)
+        return list(_accounts(document))
+    except SeedError as exc:
+        raise SeedError(
+            f"{source}:{exc}" if str(exc).startswith("line ") else f"{source}: {exc}"
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise SeedError(f"{source}:{where}invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise SeedError(f"{source}: invalid YAML: {exc}") from None
+    except (UnicodeDecodeError, RecursionError) as exc:
+        raise SeedError(f"{source}: cannot read: {type(exc).__name__}") from None
+    finally:
+        loader.dispose()
+
+
+def _check_nodes(root: yaml.Node) -> None:
+    """Refuse explicit tags and documents whose aliases expand past ``MAX_EXPANDED_NODES``."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if node.tag not in _ALLOWED_TAGS:
+            raise SeedError(f"line {node.start_mark.line + 1}: the tag {node.tag} is not allowed")
+        if id(node) in active:
+            raise SeedError(f"line {node.start_mark.line + 1}: an alias refers to itself")
+        active.add(id(node))
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        active.discard(id(node))
+        if total > MAX_EXPANDED_NODES:
+            raise SeedError(
+                f"line {node.start_mark.line + 1}: the document expands to more than "
+                f"{MAX_EXPANDED_NODES:,} nodes (anchors and aliases?)"
+            )
+        sizes[id(node)] = total
+        return total
+
+    size(root)
+
+
+def _line(mapping: object, key: object = None) -> str:
+    if isinstance(mapping, _Map):
+        line = mapping.key_lines.get(key, mapping.line) if key is not None else mapping.line
+        return f"line {line}: "
+    return ""
+
+
+def _mapping(value: object, where: str, allowed: set[str] | None = None) -> dict[Any, Any]:
+    if not isinstance(value, dict):
+        raise SeedError(f"{where} must be a mapping")
+    if allowed is not None:
+        for key in value:
+            if key not in allowed:
+                raise SeedError(
+                    f"{_line(value, key)}unknown key {key!r} in {where.split(': ')[-1]} "
+                    f"(allowed: {', '.join(sorted(allowed))})"
+                )
+    return value
+
+
+def _accounts(document: object) -> Iterator[AccountSpec]:
+    top = _mapping(document, "the document", _TOP_KEYS)
+    if top.get("version") != FORMAT_VERSION or isinstance(top.get("version"), bool):
+        raise SeedError(f"{_line(top, 'version')}'version: {FORMAT_VERSION}' is required")
+    accounts = top.get("accounts") or {}
+    accounts = _mapping(accounts, f"{_line(top, 'accounts')}accounts")
+    ids: set[str] = set()
+    for name, body in accounts.items():
+        where = _line(accounts, name)
+        if not isinstance(name, str) or _NAME_RE.fullmatch(name) is None:
+            raise SeedError(
+                f"{where}account name {name!r} must be 1-64 letters, digits, '_', '.' or '-'"
+            )
+        yield _account(name, _mapping(body, f"{where}account {name!r}", _ACCOUNT_KEYS), ids)
+
+
+def _strings(value: object, where: str, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise SeedError(f"{where} must be a list of strings")
+    if pattern is not None:
+        for item in value:
+            if pattern.fullmatch(item) is None:
+                raise SeedError(f"{where} holds a value that is not 1-256 visible ASCII characters")
+    return tuple(value)
+
+
+def parse_account(name: str, body: object, ids: set[str] | None = None) -> AccountSpec:
+    """Validate one account body as a fixture gives it (also used for JSON from the admin API)."""
+    return _account(
+        name, _mapping(body, f"account {name!r}", _ACCOUNT_KEYS), set() if ids is None else ids
+    )
+
+
+def _account(name: str, body: dict[str, Any], ids: set[str]) -> AccountSpec:
+    keys = _strings(body.get("keys", []), f"{_line(body, 'keys')}keys of {name!r}", _TOKEN_RE)
+    if len(set(keys)) != len(keys):
+        raise SeedError(f"{_line(body, 'keys')}account {name!r} lists a key twice")
+    disabled = body.get("disabled", False)
+    if not isinstance(disabled, bool):
+        raise SeedError(f"{_line(body, 'disabled')}disabled must be true or false")
+
+    campaigns: dict[str, tuple[str, ...]] = {}
+    coupon_owner: dict[str, str] = {}
+    raw_campaigns = _mapping(body.get("campaigns") or {}, f"{_line(body, 'campaigns')}campaigns")
+    for campaign, spec in raw_campaigns.items():
+        where = _line(raw_campaigns, campaign)
+        if not isinstance(campaign, str) or _TOKEN_RE.fullmatch(campaign) is None:
+            raise SeedError(
+                f"{where}campaign id {campaign!r} must be 1-256 visible ASCII characters"
+            )
+        spec = _mapping(spec, f"{where}campaign {campaign!r}", {"coupons"})
+        coupons = _strings(spec.get("coupons", []), f"{where}coupons of {campaign!r}")
+        for coupon in coupons:
+            if coupon in coupon_owner:
+                raise SeedError(f"{where}coupon {coupon!r} belongs to two campaigns")
+            coupon_owner[coupon] = campaign
+        campaigns[campaign] = coupons
+
+    metrics: dict[str, str] = {}
+    raw_metrics = _mapping(body.get("metrics") or {}, f"{_line(body, 'metrics')}metrics")
+    for event_name, metric in raw_metrics.items():
+        if not isinstance(event_name, str) or not isinstance(metric, str) or not metric:
+            raise SeedError(
+                f"{_line(raw_metrics, event_name)}metrics map event names to metric ids (strings)"
+            )
+        metrics[event_name] = metric
+
+    raw_events = body.get("events", [])
+    if not isinstance(raw_events, list):
+        raise SeedError(f"{_line(body, 'events')}events of {name!r} must be a list")
+    events = tuple(_event(raw, name, ids, _line(body, "events")) for raw in raw_events)
+    return AccountSpec(name, keys, campaigns, metrics, events, disabled)
+
+
+def _event(raw: object, account: str, ids: set[str], fallback: str) -> SeedEvent:
+    where = _line(raw) or fallback
+    if not isinstance(raw, dict):
+        raise SeedError(f"{where}each event of {account!r} must be a mapping")
+    body = {k: v for k, v in raw.items() if k not in _SEED_ONLY_EVENT_KEYS}
+    try:
+        fields, warnings = validate_event(body)
+    except ApiError as exc:
+        raise SeedError(f"{where}event of {account!r}: {exc.message}") from None
+    for warning in warnings:
+        if warning.code == "unknown-field":
+            raise SeedError(
+                f"{where}event of {account!r}: {warning.message.replace(' was ignored', '')}"
+            )
+    event_id = raw.get("id")
+    if event_id is not None:
+        if not isinstance(event_id, str) or _TOKEN_RE.fullmatch(event_id) is None:
+            raise SeedError(f"{_line(raw, 'id')}event id must be 1-256 visible ASCII characters")
+        if event_id in ids:
+            raise SeedError(f"{_line(raw, 'id')}duplicate event id {event_id!r}")
+        ids.add(event_id)
+    created = raw.get("createdAt")
+    return SeedEvent(
+        fields, event_id, None if created is None else _timestamp(created, _line(raw, "createdAt"))
+    )
+
+
+def _timestamp(value: object, where: str) -> float:
+    if not isinstance(value, str):
+        raise SeedError(f"{where}createdAt must be an ISO-8601 date-time string")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise SeedError(f"{where}createdAt {value!r} is not an ISO-8601 date-time") from None
+    if moment.tzinfo is None:
+        raise SeedError(f"{where}createdAt {value!r} needs a time zone, e.g. a trailing Z")
+    if not 1970 <= moment.year <= 9999:
+        raise SeedError(f"{where}createdAt must fall between 1970 and 9999")
+    return moment.timestamp()

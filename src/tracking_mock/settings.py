@@ -1,0 +1,45 @@
+"""Every tunable of the mock, with its default, in one frozen dataclass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_API_KEY = "sk_test_default"
+"""The documented development key of the default account (used when no fixture defines accounts)."""
+
+DEFAULT_ACCOUNT = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How one mock server behaves. The CLI, the pytest plugin and library users each build one."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    fixtures: tuple[Path, ...] | None = None
+    """Seed files or folders; ``None`` means the bundled default fixtures."""
+    api_keys: tuple[str, ...] = ()
+    """Extra keys, one new empty account each."""
+    strict: bool = False
+    """Turn every contract warning into a 400 that names it."""
+    hash_ids: bool = False
+    """Return ``userId`` and ``transactionId`` as SHA-256 hex, as Oppizi says it stores them."""
+    max_body_bytes: int = 1_048_576
+    journal_size: int = 1000
+    """How many calls the journal keeps (oldest dropped first)."""
+    journal_body_bytes: int = 4096
+    """Request and response bodies longer than this are truncated in the journal."""
+    max_query_params: int = 64
+    """Query parameters per list request, filters included."""
+    max_accounts: int = 100_000
+    log_level: str = "warning"
+    server_start_timeout: float = 10.0
+    server_stop_timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        for name in ("max_body_bytes", "journal_size", "journal_body_bytes", "max_query_params"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if not 0 <= self.port <= 65535:
+            raise ValueError("port must be between 0 and 65535")

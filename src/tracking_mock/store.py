@@ -1,0 +1,219 @@
+"""All accounts and their events, behind one lock: the server thread writes, tests read."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from .clock import Clock
+from .errors import BadRequest, NotFound
+from .eventlog import EventLog
+from .faults import Faults
+from .models import SEQ_BITS, AccountSpec, Event, EventFields, ListQuery, Page, SeedEvent
+from .settings import DEFAULT_ACCOUNT, DEFAULT_API_KEY
+
+
+def new_event_id() -> str:
+    """A fresh opaque event id (the format is the mock's own; the API documents none)."""
+    return "evt_" + secrets.token_hex(10)
+
+
+@dataclass(eq=False)
+class Account:
+    """One client account: its keys, lookup tables, events, clock and injected faults."""
+
+    spec: AccountSpec
+    events: EventLog = field(default_factory=EventLog)
+    clock: Clock = field(default_factory=Clock)
+    faults: Faults = field(init=False)
+    coupon_campaigns: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.faults = Faults(self.clock)
+        self.coupon_campaigns = coupon_table(self.spec.campaigns)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+def coupon_table(campaigns: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Coupon code to campaign id."""
+    return {coupon: campaign for campaign, coupons in campaigns.items() for coupon in coupons}
+
+
+def default_account() -> AccountSpec:
+    """The account that exists when no fixture defines one, reachable with ``sk_test_default``."""
+    return AccountSpec(name=DEFAULT_ACCOUNT, keys=(DEFAULT_API_KEY,), campaigns={}, metrics={})
+
+
+class Store:
+    """Thread-safe state of one mock server, rebuilt from its account specs on ``reset``."""
+
+    def __init__(self, specs: Iterable[AccountSpec], *, max_accounts: int = 100_000) -> None:
+        self._specs = tuple(specs)
+        self._max_accounts = max_accounts
+        self._lock = threading.RLock()
+        self._sequence = itertools.count(1)
+        self._accounts: dict[str, Account] = {}
+        self._keys: dict[str, Account] = {}
+        self.reset()
+
+    # Accounts -------------------------------------------------------------------------
+
+    def reset(self, name: str | None = None) -> None:
+        """Back to the configured specs: all accounts, or only the one called ``name``."""
+        with self._lock:
+            if name is None:
+                self._accounts.clear()
+                self._keys.clear()
+                for spec in self._specs:
+                    self._install(spec)
+                return
+            account = self.account(name)
+            configured = next((s for s in self._specs if s.name == name), None)
+            fresh = Account(configured or AccountSpec(name, account.spec.keys, {}, {}))
+            self._accounts[name] = fresh
+            for key in fresh.spec.keys:
+                self._keys[key] = fresh
+            if configured is not None:
+                self._seed(fresh, configured.events)
+
+    def add_account(self, spec: AccountSpec) -> Account:
+        """Create an empty account (then seed it with ``spec.events``)."""
+        with self._lock:
+            if len(self._accounts) >= self._max_accounts:
+                raise ValueError(f"at most {self._max_accounts} accounts")
+            return self._install(spec)
+
+    def merge_into(self, name: str, spec: AccountSpec) -> None:
+        """Add ``spec``'s campaigns, metrics and events to account ``name`` (not its keys)."""
+        with self._lock:
+            account = self.account(name)
+            for seed in spec.events:
+                if seed.id is not None and seed.id in account.events:
+                    raise ValueError(f"event id {seed.id!r} exists already in {name!r}")
+            campaigns = {**account.spec.campaigns, **spec.campaigns}
+            merged = replace(
+                account.spec, campaigns=campaigns, metrics={**account.spec.metrics, **spec.metrics}
+            )
+            account.spec = merged
+            account.coupon_campaigns = coupon_table(campaigns)
+            self._seed(account, spec.events)
+
+    def remove_account(self, name: str) -> None:
+        """Forget an account, its keys and its events."""
+        with self._lock:
+            account = self.account(name)
+            del self._accounts[name]
+            for key in account.spec.keys:
+                self._keys.pop(key, None)
+
+    def account(self, name: str) -> Account:
+        with self._lock:
+            try:
+                return self._accounts[name]
+            except KeyError:
+                raise KeyError(f"no account named {name!r}") from None
+
+    def accounts(self) -> list[Account]:
+        with self._lock:
+            return list(self._accounts.values())
+
+    def account_for_key(self, key: str) -> Account | None:
+        return self._keys.get(key)
+
+    def _install(self, spec: AccountSpec) -> Account:
+        if spec.name in self._accounts:
+            raise ValueError(f"an account named {spec.name!r} exists already")
+        taken = [key for key in spec.keys if key in self._keys]
+        if taken:
+            raise ValueError(f"account {spec.name!r} reuses a key of another account")
+        account = Account(spec)
+        self._accounts[spec.name] = account
+        for key in spec.keys:
+            self._keys[key] = account
+        self._seed(account, spec.events)
+        return account
+
+    def _seed(self, account: Account, events: Iterable[SeedEvent]) -> None:
+        now = account.clock.now()
+        built = []
+        for seed in events:
+            event_id = seed.id or self._fresh_id(account)
+            created = now if seed.created_at is None else seed.created_at
+            built.append(self._build(account, seed.fields, event_id, self._order(created)))
+        account.events.add_many(built)
+
+    # Events ---------------------------------------------------------------------------
+
+    def create_event(self, account: Account, fields: EventFields) -> Event:
+        """Store a new event stamped with the account's clock."""
+        with self._lock:
+            event = self._build(
+                account, fields, self._fresh_id(account), self._order(account.clock.now())
+            )
+            account.events.add(event)
+            return event
+
+    def update_event(self, account: Account, fields: EventFields) -> Event:
+        """Replace the event named by ``fields.id`` (else the newest with its transactionId)."""
+        with self._lock:
+            if fields.id is not None:
+                target = account.events.get(fields.id)
+                missing = "no event with that id"
+            elif fields.transaction_id is not None:
+                target = account.events.newest_with_transaction(fields.transaction_id)
+                missing = "no event with that transactionId"
+            else:
+                raise BadRequest("an update needs the event's id or its transactionId")
+            if target is None:
+                raise NotFound(missing)
+            updated = self._build(account, fields, target.id, target.order)
+            account.events.replace(target, updated)
+            return updated
+
+    def list_events(self, account: Account, query: ListQuery) -> Page:
+        with self._lock:
+            return account.events.query(query)
+
+    def events(self, name: str) -> list[Event]:
+        """All events of an account, newest first."""
+        with self._lock:
+            return self.account(name).events.newest_first()
+
+    def coupons(self, account: Account, campaign_id: str) -> tuple[str, ...] | None:
+        return account.spec.campaigns.get(campaign_id)
+
+    def counts(self) -> Mapping[str, int]:
+        with self._lock:
+            return {name: len(account.events) for name, account in self._accounts.items()}
+
+    def _fresh_id(self, account: Account) -> str:
+        event_id = new_event_id()
+        while event_id in account.events:
+            event_id = new_event_id()
+        return event_id
+
+    def _order(self, created: float) -> int:
+        return (round(created * 1_000_000) << SEQ_BITS) | next(self._sequence)
+
+    @staticmethod
+    def _build(account: Account, fields: EventFields, event_id: str, order: int) -> Event:
+        coupon = fields.coupon
+        return Event(
+            id=event_id,
+            order=order,
+            event_name=fields.event_name,
+            value=fields.value,
+            metadata=fields.metadata,
+            transaction_id=fields.transaction_id,
+            currency=fields.currency,
+            user_id=fields.user_id,
+            coupon=coupon,
+            campaign_id=account.coupon_campaigns.get(coupon) if coupon is not None else None,
+            metric_id=account.spec.metrics.get(fields.event_name),
+        )
