@@ -1,0 +1,1 @@
+"""The ``tracking_server`` pytest plugin for tracking-mock."""
