@@ -25,7 +25,13 @@ from .faults import reason
 from .models import ContractWarning
 from .state import MockState
 from .store import Account
-from .validation import decode_json, parse_coupon_page, parse_list_query, validate_event
+from .validation import (
+    decode_json,
+    decode_query,
+    parse_coupon_page,
+    parse_list_query,
+    validate_event,
+)
 
 LEGACY_PATH_WARNING = ContractWarning(
     "legacy-path", "/events is the older path; the API documents /tracking/events"
@@ -120,7 +126,7 @@ async def _list(request: Request, legacy: bool) -> Response:
     state, call = mock_state(request), call_context(request.scope)
     account = await admit(request, state, call)
     query, warnings = parse_list_query(
-        request.query_params.multi_items(), max_params=state.settings.max_query_params
+        decode_query(request.scope["query_string"]), max_params=state.settings.max_query_params
     )
     flag(state, call, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
     page = state.store.list_events(account, query)

@@ -28,8 +28,10 @@ _NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _TOKEN_RE = re.compile(r"[\x21-\x7e]{1,256}")
 _YAML_SUFFIXES = (".yaml", ".yml")
 _ALLOWED_TAGS = {
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "merge")
 }
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 _TOP_KEYS = {"version", "accounts"}
 _ACCOUNT_KEYS = {"keys", "campaigns", "metrics", "events", "disabled"}
 _SEED_ONLY_EVENT_KEYS = {"id", "createdAt"}
@@ -65,16 +67,19 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[_Map]:
     data.line = node.start_mark.line + 1
     data.key_lines = {}
     yield data
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
+    own = sum(1 for key_node, _ in node.value if key_node.tag != _MERGE_TAG)
+    loader.flatten_mapping(node)  # puts the merged (`<<`) pairs first, then the node's own
+    inherited = len(node.value) - own
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if not isinstance(key, str | int | float | bool) and key is not None:
             raise SeedError(f"line {line}: a mapping key must be a plain value")
-        if key in data.key_lines:
+        if index >= inherited and key in data.key_lines:
             raise SeedError(f"line {line}: duplicate key {key!r}")
         data[key] = loader.construct_object(value_node, deep=True)
-        data.key_lines[key] = line
+        if index >= inherited:
+            data.key_lines[key] = line
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)

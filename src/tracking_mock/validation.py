@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from . import limits
 from .contract import recommended_event_warnings
@@ -184,6 +185,14 @@ def validate_event(
             )
     warnings.extend(recommended_event_warnings(fields))
     return fields, warnings
+
+
+def decode_query(raw: bytes) -> list[tuple[str, str]]:
+    """Split a raw query string into pairs, refusing percent-escapes that are not UTF-8."""
+    try:
+        return parse_qsl(raw.decode("latin-1"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise BadRequest("query string is not valid UTF-8") from None
 
 
 def _single(name: str, values: list[str]) -> str:
