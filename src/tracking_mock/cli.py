@@ -141,17 +141,19 @@ def serve(settings: Settings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     try:
-        args = build_parser().parse_args(argv)
-        return serve(settings_from_args(args))
-    except UsageError as exc:
+        settings = settings_from_args(build_parser().parse_args(argv))
+    except (UsageError, ValueError) as exc:
         return _fail(f"{exc} (see --help)", 2)
+    try:
+        return serve(settings)
     except SeedError as exc:
         return _fail(f"bad fixture: {exc}")
     except OSError as exc:
+        where = f"{settings.host}:{settings.port}"
         if exc.errno == errno.EADDRINUSE:
-            return _fail("cannot listen: the address is already in use")
-        return _fail(f"cannot listen: {exc.strerror or exc}")
-    except (ServerError, ValueError) as exc:
+            return _fail(f"cannot listen on {where}: the address is already in use")
+        return _fail(f"cannot listen on {where}: {exc.strerror or exc}")
+    except ServerError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 0

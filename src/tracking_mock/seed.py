@@ -249,6 +249,8 @@ def _strings(value: object, where: str, pattern: re.Pattern[str] | None = None) 
 
 def parse_account(name: str, body: object, ids: set[str] | None = None) -> AccountSpec:
     """Validate one account body as a fixture gives it (also used for JSON from the admin API)."""
+    if _NAME_RE.fullmatch(name) is None:
+        raise SeedError(f"account name {name!r} must be 1-64 letters, digits, '_', '.' or '-'")
     return _account(
         name, _mapping(body, f"account {name!r}", _ACCOUNT_KEYS), set() if ids is None else ids
     )

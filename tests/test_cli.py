@@ -1,0 +1,165 @@
+"""The command line, run as a real subprocess on a free port."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+READY_TIMEOUT = 20.0
+EXIT_TIMEOUT = 10.0
+PYTHON_M = [sys.executable, "-m", "tracking_mock"]
+SCRIPT = [str(Path(sys.executable).with_name("tracking-mock"))]
+
+
+class Running:
+    """A started ``tracking-mock`` process and the URL it announced."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        lines: queue.Queue[str] = queue.Queue()
+        assert self.process.stdout is not None
+        stdout = self.process.stdout
+        threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
+        try:
+            self.ready_line = lines.get(timeout=READY_TIMEOUT).rstrip("\n")
+        except queue.Empty:
+            self.process.kill()
+            raise AssertionError(f"no ready line within {READY_TIMEOUT} s") from None
+        self.url = self.ready_line.rpartition(" ")[2]
+
+    def stop(self, signum: int = signal.SIGTERM) -> tuple[int, str]:
+        self.process.send_signal(signum)
+        try:
+            _, stderr = self.process.communicate(timeout=EXIT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
+        return self.process.returncode, stderr
+
+
+@pytest.fixture
+def start() -> Iterator[type[Running]]:
+    started: list[Running] = []
+
+    class Tracked(Running):
+        def __init__(self, command: list[str]) -> None:
+            super().__init__(command)
+            started.append(self)
+
+    yield Tracked
+    for running in started:
+        if running.process.poll() is None:
+            running.process.kill()
+            running.process.wait(EXIT_TIMEOUT)
+
+
+def run(*args: str, timeout: float = 20.0) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*PYTHON_M, *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+@pytest.mark.parametrize("command", [PYTHON_M, SCRIPT], ids=["python-m", "script"])
+def test_serves_the_bundled_fixtures_and_exits_cleanly_on_sigterm(
+    start: type[Running], command: list[str]
+) -> None:
+    server = start([*command, "--port", "0"])
+    assert server.ready_line.startswith("tracking-mock listening on http://127.0.0.1:")
+    response = httpx.get(
+        f"{server.url}/tracking/events",
+        headers={"Authorization": "Bearer sk_test_default"},
+        timeout=5,
+    )
+    assert response.json()["data"]["totalCount"] == 2
+    code, stderr = server.stop(signal.SIGTERM)
+    assert code == 0
+    assert "Traceback" not in stderr
+
+
+def test_sigint_is_a_clean_exit(start: type[Running]) -> None:
+    server = start([*PYTHON_M, "--port", "0"])
+    code, stderr = server.stop(signal.SIGINT)
+    assert code == 0
+    assert "Traceback" not in stderr
+
+
+def test_flags_configure_the_server(start: type[Running], tmp_path: Path) -> None:
+    fixture = tmp_path / "acme.yaml"
+    fixture.write_text("version: 1\naccounts:\n  acme: {keys: [sk_acme]}\n")
+    server = start(
+        [*PYTHON_M, "--port", "0", "--fixtures", str(fixture), "--api-key", "sk_extra", "--strict"]
+    )
+    with httpx.Client(base_url=server.url, timeout=5) as client:
+        health = client.get("/_mock/health").json()["data"]
+        assert [a["name"] for a in health["accounts"]] == ["acme", "api-key-1"]
+        assert health["strict"] is True
+        assert (
+            client.get(
+                "/tracking/events", headers={"Authorization": "Bearer sk_test_default"}
+            ).status_code
+            == 401
+        )
+        flagged = client.get("/tracking/events?x=1", headers={"Authorization": "Bearer sk_extra"})
+        assert flagged.status_code == 400
+    assert server.stop()[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--bogus"], 2, "tracking-mock: error: unrecognized arguments: --bogus (see --help)"),
+        (["--port", "70000"], 2, "expected a port from 0 to 65535"),
+        (["--journal-size", "0"], 2, "expected a positive integer"),
+        (["--log-level", "loud"], 2, "invalid choice"),
+        (["--fixtures", "/nonexistent.yaml"], 1, "bad fixture: /nonexistent.yaml: no such file"),
+    ],
+)
+def test_bad_invocations_print_one_line_and_fail(args: list[str], code: int, message: str) -> None:
+    result = run(*args)
+    assert result.returncode == code
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == ""
+
+
+def test_a_bad_fixture_names_file_line_and_rule(tmp_path: Path) -> None:
+    fixture = tmp_path / "broken.yaml"
+    fixture.write_text("version: 1\naccounts:\n  a:\n    events:\n      - {eventName: x}\n")
+    result = run("--port", "0", "--fixtures", str(fixture))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"tracking-mock: error: bad fixture: {fixture}:line 5: event of 'a': value is required"
+    )
+
+
+def test_a_taken_port_is_one_clear_line() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = run("--port", str(port))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"tracking-mock: error: cannot listen on 127.0.0.1:{port}: the address is already in use"
+    )
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.startswith("tracking-mock ")
+    assert "sk_test_default" in run("--help").stdout
