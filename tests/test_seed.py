@@ -136,7 +136,8 @@ BILLION_LAUGHS = "version: 1\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
             id="rule-broken",
         ),
         pytest.param(
-            "version: 1\naccounts:\n  a:\n    events:\n      - {eventName: x, value: 1, colour: red}\n",
+            "version: 1\naccounts:\n  a:\n    events:\n"
+            "      - {eventName: x, value: 1, colour: red}\n",
             r"line 5: event of 'a': unknown field 'colour'",
             id="unknown-event-field",
         ),

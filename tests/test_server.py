@@ -61,7 +61,7 @@ def test_drop_closes_the_connection_without_a_response(served: tuple[str, MockSt
         f"{url}/tracking/events", json={"eventName": "a", "value": 1}, headers=AUTH, timeout=5
     )
     assert ok.status_code == 200
-    dropped, stored = state.journal.records()
+    dropped, _stored = state.journal.records()
     assert (dropped.fault, dropped.status) == ("drop", 0)
     assert len(state.store.events("default")) == 1
 
