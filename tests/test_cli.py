@@ -35,7 +35,12 @@ class Running:
         lines: queue.Queue[str] = queue.Queue()
         assert self.process.stdout is not None
         stdout = self.process.stdout
-        threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
+
+        def pump() -> None:
+            for line in stdout:
+                lines.put(line)
+
+        threading.Thread(target=pump, daemon=True).start()
         try:
             self.ready_line = lines.get(timeout=READY_TIMEOUT).rstrip("\n")
         except queue.Empty:
