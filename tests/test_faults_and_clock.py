@@ -44,6 +44,22 @@ def test_advancing_a_running_clock_offsets_it(fake: FakeTime) -> None:
         clock.advance(-1)
 
 
+@pytest.mark.parametrize(
+    "move",
+    [
+        lambda c: c.freeze(datetime(1969, 12, 31, tzinfo=UTC)),
+        lambda c: c.freeze(1e12),
+        lambda c: c.advance(1e12),
+    ],
+    ids=["before-1970", "freeze-past-9999", "advance-past-9999"],
+)
+def test_the_clock_stays_within_representable_time(fake: FakeTime, move: object) -> None:
+    clock = Clock(fake)
+    with pytest.raises(ValueError, match="between 1970 and the year 9999"):
+        move(clock)  # type: ignore[operator]
+    assert clock.now() == 1000.0
+
+
 def test_naive_datetimes_are_utc(fake: FakeTime) -> None:
     clock = Clock(fake)
     clock.freeze(datetime(2030, 1, 1))

@@ -8,6 +8,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 
+LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
+"""A clock cannot be moved past the last moment an ISO-8601 timestamp can show."""
+
+
 def to_epoch(moment: datetime | float) -> float:
     """Seconds since the epoch for an aware datetime (naive ones are taken as UTC) or a number."""
     if isinstance(moment, datetime):
@@ -15,6 +19,12 @@ def to_epoch(moment: datetime | float) -> float:
             moment = moment.replace(tzinfo=UTC)
         return moment.timestamp()
     return float(moment)
+
+
+def _check_range(epoch: float) -> float:
+    if not 0 <= epoch <= LATEST:
+        raise ValueError("the clock must stay between 1970 and the year 9999")
+    return epoch
 
 
 class Clock:
@@ -38,13 +48,14 @@ class Clock:
     def freeze(self, at: datetime | float | None = None) -> None:
         """Stop time at ``at`` (default: now) until ``advance`` or ``unfreeze``."""
         with self._lock:
-            self._frozen_at = self.now() if at is None else to_epoch(at)
+            self._frozen_at = _check_range(self.now() if at is None else to_epoch(at))
 
     def advance(self, seconds: float) -> None:
         """Move time forward (frozen or not); negative values are refused."""
         if seconds < 0:
             raise ValueError("time only moves forward: seconds must be >= 0")
         with self._lock:
+            _check_range(self.now() + seconds)
             if self._frozen_at is not None:
                 self._frozen_at += seconds
             else:
