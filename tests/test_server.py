@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -98,3 +99,57 @@ def test_the_test_thread_reads_while_the_server_writes(served: tuple[str, MockSt
     assert not reader.is_alive()
     assert counts == sorted(counts)
     assert len(state.store.events("default")) == 100
+
+
+def test_a_call_is_journaled_before_its_client_holds_the_answer(
+    served: tuple[str, MockState],
+) -> None:
+    url, state = served
+    with httpx.Client(base_url=url, headers=AUTH, timeout=5) as client:
+        for count in range(1, 101):
+            client.get("/tracking/events")
+            assert len(state.journal.records()) == count
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        threading.Event().wait(0.01)
+
+
+def test_a_client_that_gives_up_is_no_server_error(served: tuple[str, MockState]) -> None:
+    url, state = served
+    state.store.account("default").faults.delay_next(0.5)
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(
+            f"{url}/tracking/events", json={"eventName": "a", "value": 1}, headers=AUTH, timeout=0.1
+        )
+    wait_until(lambda: len(state.journal.records()) == 1)
+    (record,) = state.journal.records()
+    assert (record.status, record.fault) == (499, "delay")
+    assert list(state.errors) == []
+    assert state.store.events("default") == []
+
+
+def test_stop_cuts_injected_delays_short() -> None:
+    app = create_app(Settings(), seed=EMPTY_SEED)
+    server = ServerThread(app, stop_timeout=3)
+    server.start()
+    mock_state_of(app).store.account("default").faults.delay_next(60)
+    outcome: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            httpx.get(f"{server.url}/tracking/events", headers=AUTH, timeout=30)
+        except httpx.TransportError as exc:
+            outcome.append(exc)
+
+    client = threading.Thread(target=call)
+    client.start()
+    wait_until(lambda: not mock_state_of(app).store.account("default").faults.active)
+    server.stop()  # raises ServerError if it needed more than its 2 x 3 s
+    client.join(10)
+    assert not client.is_alive()
+    assert len(outcome) == 1

@@ -1,3 +1,155 @@
-"""pytest entry point (pytest11) of tracking-mock; the fixtures arrive with the plugin issue."""
+"""pytest entry point (pytest11): options, the marker, the fixtures and the failure report.
+
+Only pytest is imported here; the mock (Starlette, uvicorn) loads when a test first asks
+for ``tracking_server``, so suites that never use it start as fast as before.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from tracking_mock.settings import Settings
+
+    from .handle import TrackingServer
+    from .session import TestRun, TrackingSession
+
+MARKER = "tracking_fixtures"
+_RUN_KEY: pytest.StashKey[TestRun] = pytest.StashKey()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register ``--tracking-strict``, ``--tracking-url`` and ``--tracking-key``."""
+    group = parser.getgroup("tracking-mock", "tracking-mock (the tracking_server fixture)")
+    group.addoption(
+        "--tracking-strict",
+        action="store_true",
+        default=False,
+        help="fail a test at teardown when its calls raised contract warnings (listed)",
+    )
+    group.addoption(
+        "--tracking-url",
+        metavar="URL",
+        default=None,
+        help="use the tracking-mock already running at URL instead of starting one; each "
+        "test still gets its own account, made through URL's /_mock admin surface",
+    )
+    group.addoption(
+        "--tracking-key",
+        metavar="KEY",
+        default=None,
+        help="with --tracking-url: every test uses this existing key's account (shared "
+        "state, on purpose) and only tracking_server.url and .api_key work",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``tracking_fixtures`` marker and the fixtures, bound to ``config``."""
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(*paths, account=None): seed the test's tracking_server account from these "
+        "fixture files or folders (relative to the test file) before the test runs",
+    )
+    config.pluginmanager.register(TrackingPlugin(config), "tracking_mock_fixtures")
+
+
+@pytest.fixture(scope="session")
+def tracking_server_settings() -> Settings:
+    """Settings of the session's mock server; override this fixture to change them."""
+    from tracking_mock.settings import Settings
+
+    # No seed files by default: each test's account starts empty.
+    return Settings(port=0, fixtures=())
+
+
+class TrackingPlugin:
+    """The session's mock servers, the ``tracking_server`` fixture and its per-test hooks.
+
+    The fixture lives on an object that knows its ``config``: a fixture asking for
+    ``request`` or ``pytestconfig`` costs pytest a new fixture definition (signature
+    inspection included) in every test, and without them the per-test cost stays below
+    pytest-httpserver's. The server starts on the first test that asks for it, one per
+    distinct settings value, and stops when the session ends.
+    """
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.item: pytest.Item | None = None
+        self.sessions: dict[Settings, TrackingSession | BaseException] = {}
+        self._last: tuple[Settings, TrackingSession] | None = None
+
+    def session_for(self, settings: Settings) -> TrackingSession:
+        """The session's server for ``settings``, started on first use."""
+        __tracebackhide__ = True
+        last = self._last
+        if last is not None and last[0] is settings:
+            return last[1]
+        known = self.sessions.get(settings)
+        if known is None:
+            from .session import start_session
+
+            try:
+                known = start_session(self.config, settings)
+            except Exception as exc:  # not retried for every test: the start has a deadline
+                known = exc
+            self.sessions[settings] = known
+        if isinstance(known, BaseException):
+            from .backend import TrackingServerError
+
+            raise TrackingServerError(f"the mock server is not available: {known}") from known
+        self._last = (settings, known)
+        return known
+
+    def pytest_sessionfinish(self) -> None:
+        """Stop the servers this session started (each stop has a deadline)."""
+        sessions, self.sessions, self._last = self.sessions, {}, None
+        for session in sessions.values():
+            if isinstance(session, BaseException):
+                continue
+            try:
+                session.backend.close()
+            except Exception as exc:  # the run is over: say so, but do not crash pytest
+                reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+                if reporter is not None:
+                    reporter.write_line(f"tracking-mock: {exc}", red=True)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """Note the test being set up: ``tracking_server`` reads its markers."""
+        self.item = item
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        """Give a failed test that used ``tracking_server`` a section with its last calls."""
+        report = yield
+        run = item.stash.get(_RUN_KEY, None)
+        if run is None:
+            return report
+        if report.failed and not run.reported:
+            from .forensics import SECTION_TITLE
+
+            text = run.forensics()
+            if text is not None:
+                run.reported = True
+                report.sections.append((SECTION_TITLE, text))
+        if report.when == "teardown":
+            del item.stash[_RUN_KEY]  # items live all session; the test's records need not
+        return report
+
+    @pytest.fixture
+    def tracking_server(self, tracking_server_settings: Settings) -> Iterator[TrackingServer]:
+        """A real HTTP Tracking API mock with a fresh account and key for this test."""
+        __tracebackhide__ = True
+        item = self.item
+        if item is None:  # pragma: no cover - pytest sets up a test before its fixtures
+            raise RuntimeError("tracking_server used outside a test")
+        session = self.session_for(tracking_server_settings)
+        run = session.open(item)
+        item.stash[_RUN_KEY] = run
+        yield run.handle
+        session.finish(run)

@@ -7,9 +7,10 @@ from typing import cast
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect
 from starlette.routing import Mount, Route
 
-from . import admin, endpoints, handlers
+from . import admin, endpoints, handlers, openapi
 from .calls import JournalMiddleware
 from .errors import ApiError
 from .seed import Seed, load_seed
@@ -29,9 +30,11 @@ def create_app(settings: Settings | None = None, *, seed: Seed | None = None) ->
         Route(
             "/client/campaigns/{campaign_id}/coupons", endpoints.campaign_coupons, methods=["GET"]
         ),
+        Route("/openapi.json", openapi.serve_api_document, methods=["GET"]),
         Mount(
             "/_mock",
             routes=[
+                Route("/openapi.json", openapi.serve_admin_document, methods=["GET"]),
                 Route("/health", admin.health, methods=["GET"]),
                 Route("/reset", admin.reset, methods=["POST"]),
                 Route("/calls", admin.calls, methods=["GET", "DELETE"]),
@@ -51,6 +54,7 @@ def create_app(settings: Settings | None = None, *, seed: Seed | None = None) ->
             ApiError: handlers.api_error,
             HTTPException: handlers.http_error,
             endpoints.ConnectionDropped: handlers.connection_dropped,
+            ClientDisconnect: handlers.client_gone,
             Exception: handlers.server_error,
         },
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +18,10 @@ _UNRECORDED_PREFIXES = ("/_mock", "/openapi.json")
 _SERVER_ERROR_BODY = json.dumps(error("internal server error")).encode()
 
 
+def _nothing() -> None:
+    return None
+
+
 @dataclass(slots=True)
 class CallContext:
     """What a handler learns about a call that the journal should keep."""
@@ -25,6 +30,8 @@ class CallContext:
     warnings: list[ContractWarning] = field(default_factory=list)
     body: bytes | None = None
     fault: str | None = None
+    finish: Callable[[], None] = _nothing
+    """Records the call now; whoever ends a call without a full answer calls it first."""
 
 
 def call_context(scope: Scope) -> CallContext:
@@ -36,7 +43,11 @@ def call_context(scope: Scope) -> CallContext:
 
 
 class JournalMiddleware:
-    """Pure ASGI middleware: keeps a ``CallRecord`` of each API call in the journal."""
+    """Pure ASGI middleware: keeps a ``CallRecord`` of each API call in the journal.
+
+    The record is written before the last byte of the answer leaves, so a client that holds
+    its response can always find its call in the journal.
+    """
 
     def __init__(self, app: ASGIApp, journal: Journal) -> None:
         self.app = app
@@ -50,28 +61,23 @@ class JournalMiddleware:
         started = time.perf_counter()
         status = 0
         limit = self.journal.body_bytes
-        response = bytearray()
+        # Chunks are kept as sent and cut once at the end: a response is usually one chunk,
+        # which then costs no copy. Chunks past the limit are not kept.
+        chunks: list[bytes] = []
         response_size = 0
+        recorded = False
 
-        async def capture(message: Message) -> None:
-            nonlocal status, response_size
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                chunk = message.get("body", b"")
-                if len(response) < limit:
-                    response.extend(chunk[: limit - len(response)])
-                response_size += len(chunk)
-            await send(message)
-
-        try:
-            await self.app(scope, receive, capture)
-        except Exception:
-            status = 500
-            response[:] = _SERVER_ERROR_BODY
-            response_size = len(response)
-            raise
-        finally:
+        def finish(response: bytes | None = None) -> None:
+            nonlocal recorded
+            if recorded:
+                return
+            recorded = True
+            if response is None:
+                kept = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+                response = bytes(kept[:limit])
+                size = response_size
+            else:
+                size = len(response)
             body, body_truncated = (
                 (None, False) if call.body is None else self.journal.clip(call.body)
             )
@@ -86,11 +92,37 @@ class JournalMiddleware:
                     raw_body=body,
                     body_truncated=body_truncated,
                     status=0 if call.fault == "drop" else status,
-                    raw_response=bytes(response),
-                    response_truncated=response_size > len(response),
+                    raw_response=response,
+                    response_truncated=size > len(response),
                     account=call.account,
                     warnings=tuple(call.warnings),
                     fault=call.fault,
                     duration_ms=(time.perf_counter() - started) * 1000,
                 )
             )
+
+        call.finish = finish
+
+        async def capture(message: Message) -> None:
+            nonlocal status, response_size
+            kind = message["type"]
+            if kind == "http.response.body":
+                chunk = message.get("body", b"")
+                if response_size < limit:
+                    chunks.append(chunk)
+                response_size += len(chunk)
+                if not message.get("more_body", False):
+                    finish()
+            elif kind == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        except Exception:
+            # Starlette's outermost middleware answers with the 500 after this re-raise.
+            status = 500
+            finish(_SERVER_ERROR_BODY)
+            raise
+        finally:
+            finish()

@@ -72,7 +72,15 @@ async def admit(request: Request, state: MockState, call: CallContext) -> Accoun
     verdict = account.faults.judge(request.method, request.url.path)
     if verdict.delay:
         call.fault = "delay"
-        await asyncio.sleep(verdict.delay)
+        try:
+            await asyncio.sleep(verdict.delay)
+        except asyncio.CancelledError:
+            # Only a stopping server cancels a call: hang up rather than answer with a 500.
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+            call.fault = "drop"
+            raise ConnectionDropped from None
     if verdict.fault == "drop":
         call.fault = "drop"
         raise ConnectionDropped

@@ -16,6 +16,15 @@ _COUNT_CACHE_SIZE = 256
 _EMPTY: list[Event] = []
 
 
+def _insert(events: list[Event], event: Event) -> None:
+    # A new event is nearly always the newest (orders grow with the clock and a sequence),
+    # so appending is the common case; insort only when it is not.
+    if not events or events[-1].order <= event.order:
+        events.append(event)
+    else:
+        insort(events, event, key=pagination.ORDER)
+
+
 class EventLog:
     """Events sorted by ``order``, indexed by id, by name and by transaction id."""
 
@@ -48,8 +57,8 @@ class EventLog:
         """Store a new event (its id must be new to this log)."""
         self._version += 1
         self._by_id[event.id] = event
-        insort(self._all, event, key=pagination.ORDER)
-        insort(self._by_name.setdefault(event.event_name, []), event, key=pagination.ORDER)
+        _insert(self._all, event)
+        _insert(self._by_name.setdefault(event.event_name, []), event)
         self._index_transaction(event)
 
     def add_many(self, events: Iterable[Event]) -> None:

@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from . import render
+from .calls import call_context
 from .endpoints import mock_state
 from .errors import ApiError
 
@@ -22,12 +23,12 @@ CONNECTION_SCOPE_KEY = "tracking_mock.connection"
 _MAX_PATH_IN_MESSAGE = 100
 
 
-def api_error(request: Request, exc: Exception) -> Response:
+async def api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     return JSONResponse(render.error(exc.message), status_code=exc.status, headers=exc.headers)
 
 
-def http_error(request: Request, exc: Exception) -> Response:
+async def http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own 404 and 405, in the envelope instead of plain text."""
     assert isinstance(exc, HTTPException)
     path = request.url.path
@@ -42,7 +43,7 @@ def http_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(render.error(message), status_code=exc.status_code, headers=exc.headers)
 
 
-def server_error(request: Request, exc: Exception) -> Response:
+async def server_error(request: Request, exc: Exception) -> Response:
     """A bug: logged and kept for the test that caused it; the client sees no traceback."""
     logger.error("unexpected error serving %s %s", request.method, request.url.path, exc_info=exc)
     mock_state(request).errors.append(exc)
@@ -56,6 +57,7 @@ class DroppedResponse(Response):
         super().__init__(status_code=599)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        call_context(scope).finish()  # journaled before the client can notice the drop
         connection = scope.get(CONNECTION_SCOPE_KEY)
         transport = getattr(connection, "transport", None)
         if transport is not None:
@@ -69,5 +71,14 @@ class DroppedResponse(Response):
         await send({"type": "http.response.start", "status": 502, "headers": []})
 
 
-def connection_dropped(request: Request, exc: Exception) -> Response:
+async def connection_dropped(request: Request, exc: Exception) -> Response:
     return DroppedResponse()
+
+
+CLIENT_CLOSED_REQUEST = 499
+"""Journaled for a call whose client went away before it was answered (nginx's code)."""
+
+
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """The client hung up (say, timed out on an injected delay): no bug, nobody to answer."""
+    return Response(status_code=CLIENT_CLOSED_REQUEST)

@@ -47,7 +47,13 @@ def matches(event: Event, query: ListQuery) -> bool:
             return False
         for key, wanted in query.metadata:
             value = stored.get(key)
-            if value is None or wanted not in metadata_text(value):
+            if value is None:
+                return False
+            # Strings are the common case: compare them without building a list.
+            if isinstance(value, str):
+                if value != wanted:
+                    return False
+            elif wanted not in metadata_text(value):
                 return False
     return True
 

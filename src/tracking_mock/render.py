@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from .models import Event, Page
+from .models import SEQ_BITS, Event, Page
 
 _EPOCH = datetime(1970, 1, 1)
 
 
+@lru_cache(maxsize=4096)
+def _iso_second(seconds: int) -> str:
+    return (_EPOCH + timedelta(seconds=seconds)).isoformat(timespec="seconds")
+
+
 def iso_timestamp(microseconds: int) -> str:
     """UTC ISO-8601 with milliseconds and a Z, as JavaScript's toISOString writes it."""
-    moment = _EPOCH + timedelta(microseconds=microseconds)
-    return moment.isoformat(timespec="milliseconds") + "Z"
+    # Rendering a page formats many times that share their second: the date part is cached
+    # (the datetime arithmetic was a third of a listing's rendering time).
+    seconds, fraction = divmod(microseconds, 1_000_000)
+    return f"{_iso_second(seconds)}.{fraction // 1000:03d}Z"
 
 
 def _hashed(value: str | None) -> str | None:
@@ -26,18 +34,23 @@ def event_json(event: Event, *, hash_ids: bool = False, copy: bool = False) -> d
     metadata: Any = event.metadata
     if copy and metadata is not None:
         metadata = {k: list(v) if isinstance(v, list) else v for k, v in metadata.items()}
+    if hash_ids:
+        transaction_id, user_id = _hashed(event.transaction_id), _hashed(event.user_id)
+    else:
+        transaction_id, user_id = event.transaction_id, event.user_id
     return {
         "id": event.id,
         "eventName": event.event_name,
         "value": event.value,
-        "transactionId": _hashed(event.transaction_id) if hash_ids else event.transaction_id,
+        "transactionId": transaction_id,
         "currency": event.currency,
-        "userId": _hashed(event.user_id) if hash_ids else event.user_id,
+        "userId": user_id,
         "campaignId": event.campaign_id,
         "metricId": event.metric_id,
         "coupon": event.coupon,
         "metadata": metadata,
-        "createdAt": iso_timestamp(event.created_us),
+        # Same as ``event.created_us``, without a property call per event.
+        "createdAt": iso_timestamp(event.order >> SEQ_BITS),
     }
 
 

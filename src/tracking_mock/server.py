@@ -13,6 +13,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .handlers import CONNECTION_SCOPE_KEY
 
+SHUTDOWN_GRACE = 1
+"""Seconds calls in flight get to finish on stop; an injected delay is cut short after it."""
+
 
 class ServerError(RuntimeError):
     """The server could not start or stop in time, or died."""
@@ -72,7 +75,7 @@ class ServerThread:
             access_log=False,
             lifespan="off",
             ws="none",
-            timeout_graceful_shutdown=math.ceil(stop_timeout),
+            timeout_graceful_shutdown=min(SHUTDOWN_GRACE, math.ceil(stop_timeout)),
         )
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None

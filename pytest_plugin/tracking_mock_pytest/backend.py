@@ -1,0 +1,107 @@
+"""What the per-test handle needs from a server, in-process or remote."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from tracking_mock.models import AccountSpec
+
+from .calls import Call
+
+
+class TrackingServerError(Exception):
+    """The mock server failed, could not be reached, or cannot give a test its own account."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRef:
+    """A test's own account on the server and the key that reaches it."""
+
+    name: str
+    key: str
+
+
+class FaultControl(Protocol):
+    """Failures on demand for one account (``tracking_mock.faults.Faults`` has this shape)."""
+
+    def fail_next(
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        path: str | None = None,
+        method: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        """Answer the next ``times`` matching calls with ``status`` in the error envelope."""
+
+    def delay_next(
+        self, seconds: float, *, times: int = 1, path: str | None = None, method: str | None = None
+    ) -> None:
+        """Answer the next ``times`` matching calls ``seconds`` late."""
+
+    def drop_next(
+        self, *, times: int = 1, path: str | None = None, method: str | None = None
+    ) -> None:
+        """Close the connection of the next ``times`` matching calls without an answer."""
+
+    def rate_limit(self, requests: int, per_seconds: float) -> None:
+        """Answer 429 past ``requests`` calls in any ``per_seconds`` window."""
+
+    def clear(self) -> None:
+        """Forget queued faults and the rate limit."""
+
+
+class ClockControl(Protocol):
+    """One account's clock (``tracking_mock.clock.Clock`` has this shape)."""
+
+    def now(self) -> float:
+        """The account's time, in seconds since the epoch."""
+
+    def freeze(self, at: datetime | float | None = None) -> None:
+        """Stop the account's time at ``at`` (default: now)."""
+
+    def advance(self, seconds: float) -> None:
+        """Move the account's time forward."""
+
+    def unfreeze(self) -> None:
+        """Back to real time."""
+
+
+class Backend(Protocol):
+    """A session's server: it opens and closes per-test accounts and reads their state."""
+
+    url: str
+    has_journal: bool
+    """Whether the calls can be read (not with ``--tracking-key``)."""
+    lazy_accounts: bool
+    """Whether an account may be made on the test's first use of it (cheap, and never fails)."""
+
+    def open_account(self) -> AccountRef:
+        """Make a fresh account with a key of its own."""
+
+    def close_account(self, name: str) -> None:
+        """Remove the account, its events and its calls."""
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        """The account's events as the API renders them, newest first."""
+
+    def calls(self, name: str) -> list[Call]:
+        """The account's calls, oldest first."""
+
+    def seed(self, name: str, spec: AccountSpec) -> None:
+        """Add ``spec``'s campaigns, metrics and events to the account."""
+
+    def faults(self, name: str) -> FaultControl:
+        """The account's fault controls."""
+
+    def clock(self, name: str) -> ClockControl:
+        """The account's clock."""
+
+    def take_errors(self) -> list[BaseException]:
+        """Exceptions the server raised while serving since the last call (then forgotten)."""
+
+    def close(self) -> None:
+        """Stop the server or let go of the target (bounded by deadlines)."""

@@ -1,0 +1,98 @@
+"""The in-process backend: one mock server per session on a background thread."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from dataclasses import replace
+from typing import Any
+
+from tracking_mock.app import create_app, mock_state_of
+from tracking_mock.models import AccountSpec
+from tracking_mock.render import event_json
+from tracking_mock.seed import Seed
+from tracking_mock.server import ServerThread
+from tracking_mock.settings import Settings
+
+from .backend import AccountRef, ClockControl, FaultControl, TrackingServerError
+from .calls import Call
+
+
+class LocalBackend:
+    """A ``create_app`` server on 127.0.0.1 and a free port; tests reach its state directly."""
+
+    has_journal = True
+    lazy_accounts = True
+
+    def __init__(self, settings: Settings, seed: Seed) -> None:
+        # Under pytest the port is always a free one, so parallel runs never fight over it.
+        self.settings = replace(settings, port=0)
+        self.app = create_app(self.settings, seed=seed)
+        self.state = mock_state_of(self.app)
+        self._server = ServerThread(
+            self.app,
+            self.settings.host,
+            0,
+            log_level=self.settings.log_level,
+            start_timeout=self.settings.server_start_timeout,
+            stop_timeout=self.settings.server_stop_timeout,
+        )
+        self.url = ""
+        self._numbers = itertools.count(1)
+
+    def start(self) -> LocalBackend:
+        """Serve; return once the server accepts connections (or raise after the deadline)."""
+        try:
+            self.url = self._server.start()
+        except Exception as exc:
+            raise TrackingServerError(f"the tracking-mock server did not start: {exc}") from exc
+        return self
+
+    def check_running(self) -> None:
+        """Raise if the server thread has died since it started."""
+        if not self._server.running:
+            raise TrackingServerError(
+                f"the tracking-mock server thread has stopped: {self._server.error!r}"
+            ) from self._server.error
+
+    def open_account(self) -> AccountRef:
+        self.check_running()
+        ref = AccountRef(f"test-{next(self._numbers)}", f"sk_test_{secrets.token_hex(12)}")
+        self.state.store.add_account(AccountSpec(ref.name, (ref.key,), {}, {}))
+        return ref
+
+    def close_account(self, name: str) -> None:
+        self.state.store.remove_account(name)
+        self.state.journal.clear(name)
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        hash_ids = self.settings.hash_ids
+        return [
+            event_json(event, hash_ids=hash_ids, copy=True)
+            for event in self.state.store.events(name)
+        ]
+
+    def calls(self, name: str) -> list[Call]:
+        return [Call.from_record(record) for record in self.state.journal.records(name)]
+
+    def seed(self, name: str, spec: AccountSpec) -> None:
+        try:
+            self.state.store.merge_into(name, spec)
+        except ValueError as exc:
+            raise ValueError(f"cannot seed this test's account: {exc}") from None
+
+    def faults(self, name: str) -> FaultControl:
+        return self.state.store.account(name).faults
+
+    def clock(self, name: str) -> ClockControl:
+        return self.state.store.account(name).clock
+
+    def take_errors(self) -> list[BaseException]:
+        errors = self.state.errors
+        taken: list[BaseException] = []
+        while errors:  # popleft is atomic; the server thread may append meanwhile
+            taken.append(errors.popleft())
+        return taken
+
+    def close(self) -> None:
+        self._server.stop()

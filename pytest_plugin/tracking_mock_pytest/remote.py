@@ -1,0 +1,237 @@
+"""The ``--tracking-url`` backends: a running tracking-mock driven through ``/_mock``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from tracking_mock.models import AccountSpec, SeedEvent
+
+from .backend import AccountRef, ClockControl, FaultControl, TrackingServerError
+from .calls import Call
+
+ADMIN_TIMEOUT = 10.0
+"""Seconds any one admin request may take; a suite never hangs on an unreachable target."""
+
+
+def _iso(moment: datetime | float) -> str:
+    if isinstance(moment, datetime):
+        return moment.isoformat()
+    return datetime.fromtimestamp(moment, UTC).isoformat()
+
+
+def event_body(seed: SeedEvent) -> dict[str, Any]:
+    """A seed event in the fixture shape the admin ``seed`` endpoint takes."""
+    fields = seed.fields
+    body: dict[str, Any] = {
+        "eventName": fields.event_name,
+        "value": fields.value,
+        "metadata": dict(fields.metadata) if fields.metadata is not None else None,
+        "transactionId": fields.transaction_id,
+        "currency": fields.currency,
+        "userId": fields.user_id,
+        "coupon": fields.coupon,
+        "id": seed.id,
+        "createdAt": None if seed.created_at is None else _iso(seed.created_at),
+    }
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def account_body(spec: AccountSpec) -> dict[str, Any]:
+    """An account spec's campaigns, metrics and events as ``POST .../seed`` takes them."""
+    return {
+        "campaigns": {cid: {"coupons": list(c)} for cid, c in spec.campaigns.items()},
+        "metrics": dict(spec.metrics),
+        "events": [event_body(seed) for seed in spec.events],
+    }
+
+
+class AdminClient:
+    """JSON calls to a target's ``/_mock`` surface; answers are unwrapped from the envelope."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+        self._http = httpx.Client(base_url=self.url, timeout=ADMIN_TIMEOUT)
+
+    def call(self, method: str, path: str, body: Any = None, **params: str) -> Any:
+        """The ``data`` of a successful answer; ``ValueError`` for a 400, else the error."""
+        try:
+            response = self._http.request(method, path, json=body, params=params or None)
+        except httpx.HTTPError as exc:
+            raise TrackingServerError(f"cannot reach {self.url}{path}: {exc!r}") from exc
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        if response.is_success and isinstance(payload, dict) and "data" in payload:
+            return payload["data"]
+        message = payload.get("error") if isinstance(payload, dict) else None
+        if response.status_code == 400 and message:
+            raise ValueError(message)
+        raise TrackingServerError(
+            f"{method} {self.url}{path} answered {response.status_code}: "
+            f"{message or response.text[:200]!r}"
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+
+class RemoteFaults:
+    """``FaultControl`` over ``/_mock/accounts/{name}/faults``."""
+
+    def __init__(self, admin: AdminClient, name: str) -> None:
+        self._admin = admin
+        self._path = f"/_mock/accounts/{name}/faults"
+
+    def _post(self, action: str, **options: Any) -> None:
+        body = {"action": action, **{k: v for k, v in options.items() if v is not None}}
+        self._admin.call("POST", self._path, body)
+
+    def fail_next(
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        path: str | None = None,
+        method: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self._post(
+            "fail", status=status, times=times, path=path, method=method, retryAfter=retry_after
+        )
+
+    def delay_next(
+        self, seconds: float, *, times: int = 1, path: str | None = None, method: str | None = None
+    ) -> None:
+        self._post("delay", seconds=seconds, times=times, path=path, method=method)
+
+    def drop_next(
+        self, *, times: int = 1, path: str | None = None, method: str | None = None
+    ) -> None:
+        self._post("drop", times=times, path=path, method=method)
+
+    def rate_limit(self, requests: int, per_seconds: float) -> None:
+        self._post("rate_limit", requests=requests, perSeconds=per_seconds)
+
+    def clear(self) -> None:
+        self._admin.call("DELETE", self._path)
+
+
+class RemoteClock:
+    """``ClockControl`` over ``/_mock/accounts/{name}/clock``."""
+
+    def __init__(self, admin: AdminClient, name: str) -> None:
+        self._admin = admin
+        self._path = f"/_mock/accounts/{name}/clock"
+
+    def now(self) -> float:
+        return float(self._admin.call("POST", self._path, {})["now"])
+
+    def freeze(self, at: datetime | float | None = None) -> None:
+        self._admin.call("POST", self._path, {"freeze": True if at is None else _iso(at)})
+
+    def advance(self, seconds: float) -> None:
+        self._admin.call("POST", self._path, {"advance": seconds})
+
+    def unfreeze(self) -> None:
+        self._admin.call("POST", self._path, {"unfreeze": True})
+
+
+class RemoteBackend:
+    """A tracking-mock already running elsewhere; each test gets an account made over HTTP."""
+
+    has_journal = True
+    # Made at setup: a target that cannot make accounts must fail the setup, not the test.
+    lazy_accounts = False
+
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+        self._admin = AdminClient(self.url)
+
+    def open_account(self) -> AccountRef:
+        try:
+            data = self._admin.call("POST", "/_mock/accounts", {})
+        except (TrackingServerError, ValueError) as exc:
+            raise TrackingServerError(
+                f"{self.url} cannot give this test an account of its own ({exc}); "
+                "--tracking-url needs a tracking-mock server with its /_mock admin surface. "
+                "Rather than share state silently, the test stops here (pass --tracking-key "
+                "KEY to share one existing account on purpose)."
+            ) from None
+        if not isinstance(data, dict) or not {"name", "key"} <= data.keys():
+            raise TrackingServerError(f"{self.url}: POST /_mock/accounts answered {data!r}")
+        return AccountRef(str(data["name"]), str(data["key"]))
+
+    def close_account(self, name: str) -> None:
+        self._admin.call("DELETE", f"/_mock/accounts/{name}")
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        return list(self._admin.call("GET", "/_mock/events", account=name, limit="100000")["nodes"])
+
+    def calls(self, name: str) -> list[Call]:
+        nodes = self._admin.call("GET", "/_mock/calls", account=name)["nodes"]
+        return [Call.from_json(node) for node in nodes]
+
+    def seed(self, name: str, spec: AccountSpec) -> None:
+        self._admin.call("POST", f"/_mock/accounts/{name}/seed", account_body(spec))
+
+    def faults(self, name: str) -> FaultControl:
+        return RemoteFaults(self._admin, name)
+
+    def clock(self, name: str) -> ClockControl:
+        return RemoteClock(self._admin, name)
+
+    def take_errors(self) -> list[BaseException]:
+        # A remote server's exceptions stay there; its 500s show in the calls.
+        return []
+
+    def close(self) -> None:
+        self._admin.close()
+
+
+class SharedKeyBackend:
+    """``--tracking-key``: every test uses one existing account; only url and key work."""
+
+    has_journal = False
+    lazy_accounts = False
+
+    def __init__(self, url: str, key: str) -> None:
+        self.url = url.rstrip("/")
+        self._key = key
+
+    def _unsupported(self) -> TrackingServerError:
+        return TrackingServerError(
+            "with --tracking-key the tests share that key's account on the target and the "
+            "plugin has no /_mock admin surface to read or change it: only url and api_key "
+            "are available (drop --tracking-key to get an account of its own per test)"
+        )
+
+    def open_account(self) -> AccountRef:
+        return AccountRef("", self._key)
+
+    def close_account(self, name: str) -> None:
+        return None
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        raise self._unsupported()
+
+    def calls(self, name: str) -> list[Call]:
+        raise self._unsupported()
+
+    def seed(self, name: str, spec: AccountSpec) -> None:
+        raise self._unsupported()
+
+    def faults(self, name: str) -> FaultControl:
+        raise self._unsupported()
+
+    def clock(self, name: str) -> ClockControl:
+        raise self._unsupported()
+
+    def take_errors(self) -> list[BaseException]:
+        return []
+
+    def close(self) -> None:
+        return None
