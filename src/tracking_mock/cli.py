@@ -140,6 +140,11 @@ def serve(settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["contract"]:
+        from .contract_suite.command import main as contract_main
+
+        return contract_main(argv[1:])
     try:
         settings = settings_from_args(build_parser().parse_args(argv))
     except (UsageError, ValueError) as exc:

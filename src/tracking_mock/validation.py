@@ -274,6 +274,9 @@ def _parse_value_filter(raw: str) -> float:
     number = float(raw)
     if not math.isfinite(number):
         raise BadRequest("value filter must be a finite number")
+    # The same range as an event's value: a filter outside it could never match.
+    if abs(number) > limits.MAX_SAFE_NUMBER:
+        raise BadRequest(f"value filter is out of range (at most {limits.MAX_SAFE_NUMBER} in size)")
     return number
 
 

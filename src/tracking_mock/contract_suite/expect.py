@@ -1,0 +1,130 @@
+"""Expectations on answers: each raises ``Difference`` with the expected and actual answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .probe import Answer
+
+EVENT_FIELDS = (
+    "id",
+    "eventName",
+    "value",
+    "transactionId",
+    "currency",
+    "userId",
+    "campaignId",
+    "metricId",
+    "coupon",
+    "metadata",
+    "createdAt",
+)
+_ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]00:?00)")
+ERROR_ENVELOPE = '{"success": false, "error": "<message>"}'
+
+
+class Difference(Exception):
+    """The answer differs from the documented (or decided) behaviour."""
+
+    def __init__(self, expected: str, actual: str) -> None:
+        super().__init__(f"expected {expected}, got {actual}")
+        self.expected = expected
+        self.actual = actual
+
+
+class Skip(Exception):
+    """The check cannot run against this target; the message says why."""
+
+
+def error(answer: Answer, status: int, when: str = "") -> None:
+    """``status`` with exactly the error envelope (``when`` names the request in the report)."""
+    body = answer.body
+    ok = (
+        answer.status == status
+        and isinstance(body, dict)
+        and set(body) == {"success", "error"}
+        and body["success"] is False
+        and isinstance(body["error"], str)
+    )
+    if not ok:
+        prefix = f"{when}: " if when else ""
+        raise Difference(f"{prefix}{status} {ERROR_ENVELOPE}", answer.describe())
+
+
+def event_shape_problem(event: Any) -> str | None:
+    """Why ``event`` is not an Event object as documented, or ``None``."""
+    if not isinstance(event, dict):
+        return "data is not an object"
+    missing = [name for name in EVENT_FIELDS if name not in event]
+    if missing:
+        return f"missing {', '.join(missing)}"
+    if not isinstance(event["id"], str) or not event["id"]:
+        return "id is not a non-empty string"
+    if not isinstance(event["value"], int | float) or isinstance(event["value"], bool):
+        return "value is not a number"
+    if not isinstance(event["createdAt"], str) or not _ISO_UTC.fullmatch(event["createdAt"]):
+        return "createdAt is not an ISO-8601 UTC date-time"
+    if event["metadata"] is not None and not isinstance(event["metadata"], dict):
+        return "metadata is neither an object nor null"
+    return None
+
+
+def success(answer: Answer) -> Any:
+    """200 with ``{"success": true, "data": ...}``; returns ``data``."""
+    body = answer.body
+    if (
+        answer.status != 200
+        or not isinstance(body, dict)
+        or body.get("success") is not True
+        or "data" not in body
+    ):
+        raise Difference('200 {"success": true, "data": ...}', answer.describe())
+    return body["data"]
+
+
+def event(answer: Answer, fields: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A success envelope holding an Event whose ``fields`` equal the given ones."""
+    data = success(answer)
+    problem = event_shape_problem(data)
+    if problem is not None:
+        raise Difference("an Event object in data", f"{problem}: {answer.describe()}")
+    for name, wanted in (fields or {}).items():
+        if not same(data.get(name), wanted):
+            raise Difference(f"data.{name} == {wanted!r}", f"data.{name} == {data.get(name)!r}")
+    assert isinstance(data, dict)
+    return data
+
+
+def page(answer: Answer) -> tuple[list[dict[str, Any]], int]:
+    """A success envelope holding ``{"nodes": [Event...], "totalCount": N}``."""
+    data = success(answer)
+    nodes = data.get("nodes") if isinstance(data, dict) else None
+    total = data.get("totalCount") if isinstance(data, dict) else None
+    if not isinstance(nodes, list) or not isinstance(total, int) or isinstance(total, bool):
+        raise Difference('data {"nodes": [...], "totalCount": N}', answer.describe())
+    for node in nodes:
+        problem = event_shape_problem(node)
+        if problem is not None:
+            raise Difference("Event objects in data.nodes", f"{problem}: {answer.describe()}")
+    return nodes, total
+
+
+def equal(what: str, expected: Any, actual: Any) -> None:
+    """``actual == expected`` (numbers compared by value)."""
+    if not same(actual, expected):
+        raise Difference(f"{what} == {expected!r}", f"{what} == {actual!r}")
+
+
+def same(actual: Any, expected: Any) -> bool:
+    """Equality where 250 and 250.0 are the same number but True is not 1."""
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        return actual is expected
+    return bool(actual == expected)
+
+
+def status(answer: Answer, wanted: int) -> None:
+    """Just the status."""
+    if answer.status != wanted:
+        raise Difference(f"status {wanted}", answer.describe())

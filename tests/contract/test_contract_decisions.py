@@ -1,0 +1,142 @@
+"""The mock's own decisions that the parity checks cannot see: warnings, strict mode, hashing."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from tracking_mock import DEFAULT_API_KEY, Settings, create_app, mock_state_of
+from tracking_mock.models import AccountSpec
+from tracking_mock.seed import Seed
+
+AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
+COUPONS = tuple(f"C{n:02}" for n in range(60))
+SEED = Seed(
+    accounts=(AccountSpec("default", (DEFAULT_API_KEY,), {"cmp_big": COUPONS}, {}),),
+    files=(),
+)
+
+
+def _client(**settings: Any) -> TestClient:
+    return TestClient(create_app(Settings(**settings), seed=SEED))
+
+
+FLAGGED: list[tuple[str, str, dict[str, Any] | None, str]] = [
+    ("GET", "/events", None, "legacy-path"),
+    (
+        "POST",
+        "/tracking/events",
+        {"eventName": "x", "value": 1, "color": "red"},
+        "unknown-field",
+    ),
+    ("GET", "/tracking/events?colour=red", None, "unknown-query-parameter"),
+    (
+        "POST",
+        "/tracking/events",
+        {"eventName": "x", "value": 1, "metadata": {"orderId": 182394}},
+        "metadata-number",
+    ),
+    (
+        "POST",
+        "/tracking/events",
+        {"eventName": "Signups", "value": 0},
+        "recommended-field-missing",
+    ),
+    (
+        "POST",
+        "/tracking/events",
+        {"eventName": "x", "value": 1, "currency": "EURO"},
+        "currency-format",
+    ),
+    (
+        "POST",
+        "/tracking/events",
+        {
+            "eventName": "Orders",
+            "value": 1.005,
+            "transactionId": "t",
+            "currency": "EUR",
+            "userId": "u",
+        },
+        "value-decimals",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "code"), FLAGGED, ids=[case[3] for case in FLAGGED]
+)
+def test_accepted_but_flagged_calls_carry_a_contract_warning_and_strict_mode_refuses_them(
+    method: str, path: str, body: dict[str, Any] | None, code: str
+) -> None:
+    app = create_app(seed=SEED)
+    answer = TestClient(app).request(method, path, json=body, headers=AUTH)
+    assert answer.status_code == 200, answer.text
+    (call,) = mock_state_of(app).journal.records()
+    assert code in [warning.code for warning in call.warnings]
+
+    strict = _client(strict=True).request(method, path, json=body, headers=AUTH)
+    assert strict.status_code == 400
+    assert strict.json()["error"].startswith("contract warning (strict mode): ")
+
+
+def test_a_clean_recommended_event_has_no_warning() -> None:
+    client = _client(strict=True)
+    body = {
+        "eventName": "Purchases",
+        "value": 19.99,
+        "transactionId": "t",
+        "currency": "EUR",
+        "userId": "u",
+    }
+    assert client.post("/tracking/events", json=body, headers=AUTH).status_code == 200
+
+
+def test_hash_ids_returns_sha256_of_user_and_transaction_ids() -> None:
+    client = _client(hash_ids=True)
+    body = {"eventName": "x", "value": 1, "userId": "user_1", "transactionId": "txn_1"}
+    data = client.post("/tracking/events", json=body, headers=AUTH).json()["data"]
+    assert data["userId"] == hashlib.sha256(b"user_1").hexdigest()
+    assert data["transactionId"] == hashlib.sha256(b"txn_1").hexdigest()
+
+
+def test_null_metadata_values_are_refused() -> None:
+    body = {"eventName": "x", "value": 1, "metadata": {"k": None}}
+    answer = _client().post("/tracking/events", json=body, headers=AUTH)
+    assert answer.status_code == 400
+    assert "metadata value 'k'" in answer.json()["error"]
+
+
+def test_a_body_over_the_configured_size_is_413() -> None:
+    body = {"eventName": "x", "value": 1, "metadata": {"k": "v" * 200}}
+    answer = _client(max_body_bytes=100).post("/tracking/events", json=body, headers=AUTH)
+    assert answer.status_code == 413
+    assert answer.json() == {"success": False, "error": "body is larger than 100 bytes"}
+
+
+def test_too_many_query_parameters_are_400() -> None:
+    query = "&".join(f"eventName=e{n}" for n in range(65))
+    answer = _client().get(f"/tracking/events?{query}", headers=AUTH)
+    assert answer.status_code == 400
+    assert "too many query parameters" in answer.json()["error"]
+
+
+def test_coupons_page_defaults_to_first_50_skip_0() -> None:
+    data = _client().get("/client/campaigns/cmp_big/coupons", headers=AUTH).json()["data"]
+    assert [node["code"] for node in data["nodes"]] == list(COUPONS[:50])
+    assert data["totalCount"] == 60
+
+
+def test_event_ids_are_opaque_evt_prefixed_and_unique() -> None:
+    client = _client()
+    ids = {
+        client.post("/tracking/events", json={"eventName": "x", "value": n}, headers=AUTH).json()[
+            "data"
+        ]["id"]
+        for n in range(50)
+    }
+    assert len(ids) == 50
+    assert all(event_id.startswith("evt_") for event_id in ids)
