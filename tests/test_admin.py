@@ -149,9 +149,11 @@ def test_a_chosen_key_is_never_echoed(client: TestClient) -> None:
     ("body", "message"),
     [
         ({"name": "bad name"}, "account name 'bad name'"),
-        ({"name": "default"}, "exists already"),
-        ({"key": "sk_test_default"}, "reuses a key"),
-        ({"name": 5}, "name must be a string"),
+        ({"name": 5}, "name and key must be strings"),
+        ({"name": {}}, "name and key must be strings"),
+        ({"name": False}, "name and key must be strings"),
+        ({"key": ["k"]}, "name and key must be strings"),
+        ({"key": "has space"}, "visible ASCII"),
     ],
 )
 def test_bad_account_requests_are_400(
@@ -160,6 +162,32 @@ def test_bad_account_requests_are_400(
     response = client.post("/_mock/accounts", json=body)
     assert response.status_code == 400
     assert message in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"name": "default"}, "an account named 'default' exists already"),
+        ({"key": "sk_test_default"}, "reuses a key of another account"),
+    ],
+)
+def test_taken_names_and_keys_are_409(
+    client: TestClient, body: dict[str, Any], message: str
+) -> None:
+    response = client.post("/_mock/accounts", json=body)
+    assert response.status_code == 409
+    assert message in response.json()["error"]
+    assert "sk_test_default" not in response.text
+
+
+def test_a_taken_event_id_is_409(client: TestClient) -> None:
+    seed = {"events": [{"id": "evt_1", "eventName": "a", "value": 1}]}
+    assert client.post("/_mock/accounts/default/seed", json=seed).status_code == 200
+    again = client.post("/_mock/accounts/default/seed", json=seed)
+    assert (again.status_code, again.json()["error"]) == (
+        409,
+        "event id 'evt_1' exists already in 'default'",
+    )
 
 
 def test_bad_seed_is_400_and_adds_nothing(client: TestClient) -> None:

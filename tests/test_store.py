@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tracking_mock.errors import BadRequest, NotFound
+from tracking_mock.errors import BadRequest, Conflict, NotFound
 from tracking_mock.models import AccountSpec, EventFields, ListQuery, SeedEvent
 from tracking_mock.store import Store
 
@@ -111,9 +111,9 @@ def test_reset_of_one_account_leaves_the_others(store: Store) -> None:
 
 
 def test_a_key_belongs_to_one_account(store: Store) -> None:
-    with pytest.raises(ValueError, match="reuses a key"):
+    with pytest.raises(Conflict, match="reuses a key"):
         store.add_account(AccountSpec("thief", ("sk_acme",), {}, {}))
-    with pytest.raises(ValueError, match="exists already"):
+    with pytest.raises(Conflict, match="exists already"):
         store.add_account(AccountSpec("acme", ("sk_new",), {}, {}))
 
 
@@ -145,7 +145,7 @@ def test_merge_adds_events_and_tables(store: Store) -> None:
     (event,) = store.events("other")
     assert (event.id, event.campaign_id, event.metric_id) == ("evt_m", "cmp_2", "met_2")
     assert store.account_for_key("ignored") is None
-    with pytest.raises(ValueError, match="exists already"):
+    with pytest.raises(Conflict, match="exists already"):
         store.merge_into("other", AccountSpec("x", (), {}, {}, (SeedEvent(fields(), id="evt_m"),)))
 
 

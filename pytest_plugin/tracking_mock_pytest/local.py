@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from tracking_mock.app import create_app, mock_state_of
+from tracking_mock.errors import Conflict
 from tracking_mock.models import AccountSpec
 from tracking_mock.render import event_json
 from tracking_mock.seed import Seed
@@ -78,8 +79,8 @@ class LocalBackend:
     def seed(self, name: str, spec: AccountSpec) -> None:
         try:
             self.state.store.merge_into(name, spec)
-        except ValueError as exc:
-            raise ValueError(f"cannot seed this test's account: {exc}") from None
+        except Conflict as exc:
+            raise ValueError(f"cannot seed this test's account: {exc.message}") from None
 
     def faults(self, name: str) -> FaultControl:
         return self.state.store.account(name).faults

@@ -56,7 +56,7 @@ class AdminClient:
         self._http = httpx.Client(base_url=self.url, timeout=ADMIN_TIMEOUT)
 
     def call(self, method: str, path: str, body: Any = None, **params: str) -> Any:
-        """The ``data`` of a successful answer; ``ValueError`` for a 400, else the error."""
+        """The ``data`` of a successful answer; ``ValueError`` for a 400 or 409, else the error."""
         try:
             response = self._http.request(method, path, json=body, params=params or None)
         except httpx.HTTPError as exc:
@@ -68,7 +68,7 @@ class AdminClient:
         if response.is_success and isinstance(payload, dict) and "data" in payload:
             return payload["data"]
         message = payload.get("error") if isinstance(payload, dict) else None
-        if response.status_code == 400 and message:
+        if response.status_code in (400, 409) and message:
             raise ValueError(message)
         raise TrackingServerError(
             f"{method} {self.url}{path} answered {response.status_code}: "

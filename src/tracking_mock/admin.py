@@ -135,21 +135,23 @@ async def create_account(request: Request) -> Response:
     """Create an empty account; ``{"name"?, "key"?}``. A generated key is returned once."""
     state = mock_state(request)
     body = await _body(request, state)
-    name = body.get("name") or f"acct_{secrets.token_hex(6)}"
+    name = body.get("name")
+    if name is None:
+        name = f"acct_{secrets.token_hex(6)}"
     key = body.get("key")
     generated = key is None
     if generated:
         key = f"sk_test_{secrets.token_hex(12)}"
+    if not isinstance(name, str) or not isinstance(key, str):
+        raise BadRequest("name and key must be strings")
     spec_body = {k: v for k, v in body.items() if k not in ("name", "key")}
     spec_body["keys"] = [key]
     try:
-        spec = parse_account(name, spec_body) if isinstance(name, str) else None
+        spec = parse_account(name, spec_body)
     except SeedError as exc:
         raise BadRequest(str(exc)) from None
-    if spec is None:
-        raise BadRequest("name must be a string")
     try:
-        state.store.add_account(spec)
+        state.store.add_account(spec)  # a taken name or key is a Conflict (409)
     except ValueError as exc:
         raise BadRequest(str(exc)) from None
     data = {"name": spec.name, "key": key} if generated else {"name": spec.name}
@@ -174,9 +176,9 @@ async def seed_account(request: Request) -> Response:
     body = await _body(request, state)
     try:
         spec: AccountSpec = parse_account(name, body)
-        state.store.merge_into(name, spec)
-    except (SeedError, ValueError) as exc:
+    except SeedError as exc:
         raise BadRequest(str(exc)) from None
+    state.store.merge_into(name, spec)  # an event id taken already is a Conflict (409)
     return _ok({"account": name, "added": len(spec.events)})
 
 

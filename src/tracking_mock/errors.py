@@ -30,6 +30,12 @@ class NotFound(ApiError):
     status = 404
 
 
+class Conflict(ApiError):
+    """An admin request that clashes with what exists (an account name, a key, an event id)."""
+
+    status = 409
+
+
 class PayloadTooLarge(ApiError):
     status = 413
 

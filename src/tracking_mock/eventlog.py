@@ -12,7 +12,8 @@ from . import pagination
 from .errors import BadRequest
 from .models import Event, ListQuery, Page
 
-_COUNT_CACHE_SIZE = 256
+_COUNT_CACHE_SIZE = 64
+"""Filtered totals kept per log; each new event is matched against every one of them."""
 _EMPTY: list[Event] = []
 
 
@@ -34,9 +35,11 @@ class EventLog:
         self._by_name: dict[str, list[Event]] = {}
         self._by_transaction: dict[str, Event] = {}
         # totalCount of a filtered listing is one walk of the filter's candidates; following
-        # a cursor repeats the same filter, so the count is kept until the log changes.
+        # a cursor repeats the same filter, so the count is kept. A new event updates the
+        # kept counts (one match each) instead of dropping them, or every listing after a POST
+        # would walk again; other changes drop them (``_version``).
         self._version = 0
-        self._counts: dict[tuple[object, ...], tuple[int, int]] = {}
+        self._counts: dict[tuple[object, ...], tuple[int, ListQuery, int]] = {}
 
     def __len__(self) -> int:
         return len(self._all)
@@ -55,11 +58,11 @@ class EventLog:
 
     def add(self, event: Event) -> None:
         """Store a new event (its id must be new to this log)."""
-        self._version += 1
         self._by_id[event.id] = event
         _insert(self._all, event)
         _insert(self._by_name.setdefault(event.event_name, []), event)
         self._index_transaction(event)
+        self._count_new(event)
 
     def add_many(self, events: Iterable[Event]) -> None:
         """Store many new events at once (one sort instead of one insertion each)."""
@@ -117,12 +120,21 @@ class EventLog:
         key = query.filter_key
         cached = self._counts.get(key)
         if cached is not None and cached[0] == self._version:
-            return cached[1]
+            return cached[2]
         total = pagination.count(sources, query)
         if len(self._counts) >= _COUNT_CACHE_SIZE:
             self._counts.clear()
-        self._counts[key] = (self._version, total)
+        self._counts[key] = (self._version, query, total)
         return total
+
+    def _count_new(self, event: Event) -> None:
+        """Add ``event`` to each kept total whose filter it matches."""
+        for key, (version, query, total) in list(self._counts.items()):
+            if version != self._version:
+                continue
+            names = query.event_names
+            if (not names or event.event_name in names) and pagination.matches(event, query):
+                self._counts[key] = (version, query, total + 1)
 
     @staticmethod
     def _position(events: list[Event], event: Event) -> int:

@@ -77,6 +77,7 @@ _ERROR_DESCRIPTIONS = {
     404: "No such event or campaign in this account [decision].",
     405: "A method the path does not serve [decision].",
     413: "The body is larger than the configured size [decision].",
+    409: "The name, key or event id is taken already (admin surface).",
     415: "The body is not declared as UTF-8 JSON [decision].",
     429: "Rate limit exceeded: back off and retry.",
     500: "A bug in the mock (it is logged and kept in /_mock/health's error count).",
@@ -624,7 +625,7 @@ def admin_document() -> Schema:
                 "Create an empty account; a generated key is returned once",
                 _object({"name": _TEXT}, {"key": _TEXT}),
                 status="201",
-                errors=(400, 413, 415),
+                errors=(400, 409, 413, 415),
                 body=_account_body("name", "key"),
             )
         },
@@ -642,7 +643,7 @@ def admin_document() -> Schema:
                 "seedAccount",
                 "Add campaigns, metrics and events (fixture shape)",
                 _object({"account": _TEXT, "added": {"type": "integer"}}),
-                errors=_BODY_ERRORS,
+                errors=(*_BODY_ERRORS, 409),
                 parameters=[_NAME_PARAM],
                 body=_account_body(),
             )

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from .clock import Clock
-from .errors import BadRequest, NotFound
+from .errors import BadRequest, Conflict, NotFound
 from .eventlog import EventLog
 from .faults import Faults
 from .models import SEQ_BITS, AccountSpec, Event, EventFields, ListQuery, Page, SeedEvent
@@ -95,7 +95,7 @@ class Store:
             account = self.account(name)
             for seed in spec.events:
                 if seed.id is not None and seed.id in account.events:
-                    raise ValueError(f"event id {seed.id!r} exists already in {name!r}")
+                    raise Conflict(f"event id {seed.id!r} exists already in {name!r}")
             campaigns = {**account.spec.campaigns, **spec.campaigns}
             merged = replace(
                 account.spec, campaigns=campaigns, metrics={**account.spec.metrics, **spec.metrics}
@@ -128,10 +128,10 @@ class Store:
 
     def _install(self, spec: AccountSpec) -> Account:
         if spec.name in self._accounts:
-            raise ValueError(f"an account named {spec.name!r} exists already")
+            raise Conflict(f"an account named {spec.name!r} exists already")
         taken = [key for key in spec.keys if key in self._keys]
         if taken:
-            raise ValueError(f"account {spec.name!r} reuses a key of another account")
+            raise Conflict(f"account {spec.name!r} reuses a key of another account")
         account = Account(spec)
         self._accounts[spec.name] = account
         for key in spec.keys:
