@@ -1,0 +1,141 @@
+"""Bench-only launcher: one server (the mock or the bare app) or one memory measurement.
+
+Run by ``bench_server.py`` in a process of its own. A server prints ``READY <url>`` once it
+accepts connections, then serves until SIGTERM, until its parent dies, or until
+``--max-seconds`` have passed, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import signal
+import sys
+import threading
+import time
+import tracemalloc
+from collections.abc import Sequence
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from tracking_mock.app import create_app, mock_state_of
+from tracking_mock.models import SeedEvent
+from tracking_mock.seed import Seed
+from tracking_mock.server import ServerThread
+from tracking_mock.settings import Settings
+from tracking_mock.validation import decode_json, validate_event
+from workload import ACCOUNT, API_KEY, bench_account, event_body, seed_events
+
+_UNAUTHORIZED = b'{"success":false,"error":"Unauthorized: unknown client key"}'
+
+
+def mock_app(events: int) -> ASGIApp:
+    """The mock with default settings, its bench account preloaded with ``events`` events."""
+    app = create_app(Settings(port=0), seed=Seed(accounts=(bench_account(),), files=()))
+    store = mock_state_of(app).store
+    store.merge_into(ACCOUNT, bench_account(tuple(seed_events(events))))
+    gc.collect()
+    return app
+
+
+def bare_app(bodies: dict[str, str]) -> ASGIApp:
+    """Fixed answers keyed by method and query string, behind the mock's kind of auth check."""
+    keys = {API_KEY: ACCOUNT}
+    answers = {
+        (method_query.split(" ", 1)[0], method_query.split(" ", 1)[1].encode("latin-1")): body
+        for method_query, body in ((k, v.encode()) for k, v in bodies.items())
+    }
+
+    async def events(request: Request) -> Response:
+        header = request.headers.get("authorization")
+        scheme, _, key = (header or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or keys.get(key.strip()) is None:
+            return Response(_UNAUTHORIZED, 401, media_type="application/json")
+        if request.method == "POST":
+            await request.body()
+        body = answers[(request.method, request.scope["query_string"])]
+        return Response(body, media_type="application/json")
+
+    return Starlette(routes=[Route("/tracking/events", events, methods=["GET", "POST"])])
+
+
+def serve(app: ASGIApp, max_seconds: float) -> int:
+    """Serve on 127.0.0.1 and a free port, the way the CLI does, until told to stop."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    parent = os.getppid()
+    server = ServerThread(app, "127.0.0.1", 0, log_level="warning")
+    server.start()
+    print(f"READY {server.url}", flush=True)
+    deadline = time.monotonic() + max_seconds
+    while not stop.wait(0.5):
+        if os.getppid() != parent or time.monotonic() > deadline or not server.running:
+            break
+    server.stop()
+    return 0
+
+
+def _rss_bytes() -> int:
+    with Path("/proc/self/statm").open() as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize()
+
+
+def measure_memory(count: int, use_tracemalloc: bool) -> dict[str, float]:
+    """Bytes kept per stored event, for events that arrive as POST bodies do."""
+    # Only the lists' own memory is created up front: each event is then parsed from its
+    # own JSON text, so its strings are separate objects as they are in a server.
+    raw = [json.dumps(event_body(i)).encode() for i in range(count)]
+    app = create_app(Settings(port=0), seed=Seed(accounts=(bench_account(),), files=()))
+    store = mock_state_of(app).store
+    gc.collect()
+    if use_tracemalloc:
+        tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0] if use_tracemalloc else _rss_bytes()
+    started = time.perf_counter()
+    seeds = []
+    base = time.time() - count / 1000
+    for i, body in enumerate(raw):
+        fields, _ = validate_event(decode_json(body))
+        seeds.append(SeedEvent(fields, created_at=base + i / 1000))
+    store.merge_into(ACCOUNT, bench_account(tuple(seeds)))
+    del seeds
+    gc.collect()
+    elapsed = time.perf_counter() - started
+    after = tracemalloc.get_traced_memory()[0] if use_tracemalloc else _rss_bytes()
+    if use_tracemalloc:
+        tracemalloc.stop()
+    assert store.counts()[ACCOUNT] == count
+    return {"events": count, "bytes": after - before, "seconds": elapsed}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--max-seconds", type=float, default=900.0)
+    modes = parser.add_subparsers(dest="mode", required=True)
+    mock = modes.add_parser("mock", help="serve the mock preloaded with N events")
+    mock.add_argument("--events", type=int, required=True)
+    bare = modes.add_parser("bare", help="serve the bare app with fixed answers")
+    bare.add_argument("--bodies", type=Path, required=True, help="JSON: 'METHOD query' -> body")
+    memory = modes.add_parser("memory", help="print bytes kept for N stored events (JSON)")
+    memory.add_argument("--events", type=int, required=True)
+    memory.add_argument("--tracemalloc", action="store_true")
+    args = parser.parse_args(argv)
+    if args.mode == "mock":
+        return serve(mock_app(args.events), args.max_seconds)
+    if args.mode == "bare":
+        return serve(bare_app(json.loads(args.bodies.read_text())), args.max_seconds)
+    print(json.dumps(measure_memory(args.events, args.tracemalloc)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
