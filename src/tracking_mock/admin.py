@@ -12,13 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from . import __version__, render
 from .calls import call_context
 from .endpoints import mock_state, read_json
 from .errors import BadRequest, NotFound, SeedError
 from .models import AccountSpec
+from .responses import JSONResponse
 from .seed import parse_account
 from .state import MockState
 from .store import Account

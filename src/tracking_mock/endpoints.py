@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 from typing import Any, cast
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from . import render
 from .calls import CallContext, call_context
 from .errors import (
-    ApiError,
     BadRequest,
     Forbidden,
     InjectedFault,
@@ -23,6 +23,7 @@ from .errors import (
 )
 from .faults import reason
 from .models import ContractWarning
+from .responses import JSONResponse
 from .state import MockState
 from .store import Account
 from .validation import (
@@ -33,6 +34,7 @@ from .validation import (
     validate_event,
 )
 
+_KEY_RE = re.compile(r"\S+")
 LEGACY_PATH_WARNING = ContractWarning(
     "legacy-path", "/events is the older path; the API documents /tracking/events"
 )
@@ -53,7 +55,7 @@ def authenticate(request: Request, state: MockState, call: CallContext) -> Accou
         raise Unauthorized("Unauthorized: missing Authorization header")
     scheme, _, key = header.strip().partition(" ")
     key = key.strip()
-    if scheme.lower() != "bearer" or not key or any(c.isspace() for c in key):
+    if scheme.lower() != "bearer" or _KEY_RE.fullmatch(key) is None:
         raise Unauthorized("Unauthorized: the Authorization header must be 'Bearer <client key>'")
     account = state.store.account_for_key(key)
     if account is None:
@@ -183,7 +185,3 @@ async def campaign_coupons(request: Request) -> Response:
         raise NotFound("no campaign with that id")
     nodes = [{"code": code, "campaignId": campaign_id} for code in coupons[skip : skip + first]]
     return JSONResponse(render.success({"nodes": nodes, "totalCount": len(coupons)}))
-
-
-def error_response(exc: ApiError) -> JSONResponse:
-    return JSONResponse(render.error(exc.message), status_code=exc.status, headers=exc.headers)

@@ -7,13 +7,14 @@ import logging
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from . import render
 from .calls import call_context
 from .endpoints import mock_state
 from .errors import ApiError
+from .responses import JSONResponse
 
 logger = logging.getLogger("tracking_mock")
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from . import __version__, limits
+from .responses import JSONResponse
 
 Schema = dict[str, Any]
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import heapq
-import json
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from operator import attrgetter
+
+import orjson
 
 from .models import Event, ListQuery, MetadataValue
 
@@ -34,7 +35,7 @@ def metadata_text(value: MetadataValue) -> list[str]:
         return [value]
     if isinstance(value, list):
         return value
-    return [json.dumps(value)]
+    return [orjson.dumps(value).decode()]
 
 
 def matches(event: Event, query: ListQuery) -> bool:

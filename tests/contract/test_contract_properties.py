@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -53,12 +53,15 @@ values = st.sampled_from([0, 1, 250, 250.0, 2.5, -3])
 
 
 def _matches_text(stored: Any, wanted: str) -> bool:
-    """The documented rule: as a string; a string[] by any element; a number by its JSON."""
+    """The documented rule: as a string; a string[] by any element; a number by its JSON.
+
+    A number's JSON text is the one the API answers with (``orjson``: ``1e-7``, not ``1e-07``).
+    """
     if isinstance(stored, str):
         return stored == wanted
     if isinstance(stored, list):
         return wanted in stored
-    return json.dumps(stored) == wanted
+    return orjson.dumps(stored).decode() == wanted
 
 
 def _matching(
@@ -111,7 +114,7 @@ def stored_events_and_filters(
         for text in (value if isinstance(value, list) else [value])
         if isinstance(text, str)
     ] + [
-        (key, json.dumps(value))
+        (key, orjson.dumps(value).decode())
         for body in bodies
         for key, value in body["metadata"].items()
         if isinstance(value, int | float)
