@@ -26,6 +26,7 @@ def make_event(
     return Event(
         id=event_id or f"e{seq}",
         order=(created << SEQ_BITS) | seq,
+        created_at=f"t{created}",
         event_name=name,
         value=value,
         metadata=metadata,  # type: ignore[arg-type]

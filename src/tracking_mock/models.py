@@ -41,6 +41,8 @@ class Event:
 
     id: str
     order: int
+    created_at: str
+    """``createdAt`` as the API writes it, formatted once: it never changes."""
     event_name: str
     value: int | float
     metadata: Metadata | None

@@ -15,10 +15,14 @@ from .models import Event, ListQuery, MetadataValue
 ORDER = attrgetter("order")
 
 
+def _end(events: Sequence[Event], before: int | None) -> int:
+    """The index just past the newest event strictly older than ``before``."""
+    return len(events) if before is None else bisect_left(events, before, key=ORDER)
+
+
 def newest_first(events: Sequence[Event], before: int | None = None) -> Iterator[Event]:
     """Walk ``events`` from newest to oldest, starting strictly before ``before``."""
-    end = len(events) if before is None else bisect_left(events, before, key=ORDER)
-    for index in range(end - 1, -1, -1):
+    for index in range(_end(events, before) - 1, -1, -1):
         yield events[index]
 
 
@@ -66,6 +70,10 @@ def needs_scan(query: ListQuery) -> bool:
 
 def page(sources: Sequence[Sequence[Event]], query: ListQuery, before: int | None) -> list[Event]:
     """Up to ``query.limit`` matching events, newest first, strictly older than ``before``."""
+    if len(sources) == 1 and not needs_scan(query):  # the common case: one slice
+        events = sources[0]
+        end = _end(events, before)
+        return list(reversed(events[max(0, end - query.limit) : end]))
     walk = _walk(sources, before)
     if needs_scan(query):
         walk = (event for event in walk if matches(event, query))

@@ -13,6 +13,7 @@ from .errors import BadRequest, Conflict, NotFound
 from .eventlog import EventLog
 from .faults import Faults
 from .models import SEQ_BITS, AccountSpec, Event, EventFields, ListQuery, Page, SeedEvent
+from .render import iso_timestamp
 from .settings import DEFAULT_ACCOUNT, DEFAULT_API_KEY
 
 
@@ -207,6 +208,7 @@ class Store:
         return Event(
             id=event_id,
             order=order,
+            created_at=iso_timestamp(order >> SEQ_BITS),
             event_name=fields.event_name,
             value=fields.value,
             metadata=fields.metadata,
