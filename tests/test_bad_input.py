@@ -193,7 +193,10 @@ def test_a_bug_is_a_500_in_the_envelope_without_traceback(
     assert response.status_code == 500
     assert response.json() == {"success": False, "error": "internal server error"}
     assert "boom" not in response.text
-    assert [str(e) for e in state.errors] == ["boom: secret detail"]
+    assert [(f.account, str(f.error)) for f in state.errors] == [("default", "boom: secret detail")]
+    assert state.take_errors("other") == []
+    assert [str(e) for e in state.take_errors("default")] == ["boom: secret detail"]
+    assert list(state.errors) == []
     (record,) = state.journal.records()
     assert (record.status, record.response) == (500, response.json())
     monkeypatch.undo()

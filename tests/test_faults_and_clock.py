@@ -82,6 +82,12 @@ def test_rules_can_target_a_path_and_method(fake: FakeTime) -> None:
     assert faults.judge("PUT", "/tracking/events").fail_status == 500
 
 
+def test_fault_methods_match_in_any_case(fake: FakeTime) -> None:
+    faults = Faults(Clock(fake))
+    faults.fail_next(503, method="post")
+    assert faults.judge("POST", "/x").fail_status == 503
+
+
 def test_a_delay_combines_with_a_failure(fake: FakeTime) -> None:
     faults = Faults(Clock(fake))
     faults.delay_next(0.25)

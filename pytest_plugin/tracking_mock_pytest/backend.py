@@ -100,8 +100,8 @@ class Backend(Protocol):
     def clock(self, name: str) -> ClockControl:
         """The account's clock."""
 
-    def take_errors(self) -> list[BaseException]:
-        """Exceptions the server raised while serving since the last call (then forgotten)."""
+    def take_errors(self, name: str) -> list[BaseException]:
+        """Exceptions the server raised while serving the account's calls (then forgotten)."""
 
     def close(self) -> None:
         """Stop the server or let go of the target (bounded by deadlines)."""

@@ -116,6 +116,14 @@ class Calls(Sequence[Call]):
     def __getitem__(self, index: int | slice) -> Call | list[Call]:
         return self._current()[index]
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence holding the same calls (``calls == []`` when none)."""
+        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
+            return self._current() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a live view: equal views may change
+
     def __repr__(self) -> str:
         shown = ", ".join(f"{c.method} {c.url_path} -> {c.status}" for c in self._current())
         return f"<Calls [{shown}]>"

@@ -88,12 +88,8 @@ class LocalBackend:
     def clock(self, name: str) -> ClockControl:
         return self.state.store.account(name).clock
 
-    def take_errors(self) -> list[BaseException]:
-        errors = self.state.errors
-        taken: list[BaseException] = []
-        while errors:  # popleft is atomic; the server thread may append meanwhile
-            taken.append(errors.popleft())
-        return taken
+    def take_errors(self, name: str) -> list[BaseException]:
+        return self.state.take_errors(name)
 
     def close(self) -> None:
         self._server.stop()

@@ -71,50 +71,54 @@ class TrackingPlugin:
     The fixture lives on an object that knows its ``config``: a fixture asking for
     ``request`` or ``pytestconfig`` costs pytest a new fixture definition (signature
     inspection included) in every test, and without them the per-test cost stays below
-    pytest-httpserver's. The server starts on the first test that asks for it, one per
-    distinct settings value, and stops when the session ends.
+    pytest-httpserver's. The server starts on the first test that asks for it, is replaced
+    when a test asks for other settings, and stops when the session ends.
     """
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.item: pytest.Item | None = None
-        self.sessions: dict[Settings, TrackingSession | BaseException] = {}
-        self._last: tuple[Settings, TrackingSession] | None = None
+        self.live: tuple[Settings, TrackingSession] | None = None
+        self.failed: dict[Settings, BaseException] = {}
 
     def session_for(self, settings: Settings) -> TrackingSession:
-        """The session's server for ``settings``, started on first use."""
+        """The server for ``settings``: the running one, or a new one in its place."""
         __tracebackhide__ = True
-        last = self._last
-        if last is not None and last[0] is settings:
-            return last[1]
-        known = self.sessions.get(settings)
-        if known is None:
+        live = self.live
+        if live is not None and (live[0] is settings or live[0] == settings):
+            return live[1]
+        from .backend import TrackingServerError
+
+        failure = self.failed.get(settings)
+        if failure is None:
+            # One server at a time: a suite that changes settings restarts it, so threads
+            # and ports never pile up.
+            self._stop_live()
             from .session import start_session
 
             try:
-                known = start_session(self.config, settings)
+                session = start_session(self.config, settings)
             except Exception as exc:  # not retried for every test: the start has a deadline
-                known = exc
-            self.sessions[settings] = known
-        if isinstance(known, BaseException):
-            from .backend import TrackingServerError
+                failure = self.failed[settings] = exc
+            else:
+                self.live = (settings, session)
+                return session
+        raise TrackingServerError(f"the mock server is not available: {failure}") from failure
 
-            raise TrackingServerError(f"the mock server is not available: {known}") from known
-        self._last = (settings, known)
-        return known
+    def _stop_live(self) -> None:
+        live, self.live = self.live, None
+        if live is None:
+            return
+        try:
+            live[1].backend.close()
+        except Exception as exc:  # the server is being let go: say so, but do not crash pytest
+            reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_line(f"tracking-mock: {exc}", red=True)
 
     def pytest_sessionfinish(self) -> None:
-        """Stop the servers this session started (each stop has a deadline)."""
-        sessions, self.sessions, self._last = self.sessions, {}, None
-        for session in sessions.values():
-            if isinstance(session, BaseException):
-                continue
-            try:
-                session.backend.close()
-            except Exception as exc:  # the run is over: say so, but do not crash pytest
-                reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-                if reporter is not None:
-                    reporter.write_line(f"tracking-mock: {exc}", red=True)
+        """Stop the server this session started (the stop has a deadline)."""
+        self._stop_live()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:

@@ -184,7 +184,7 @@ class RemoteBackend:
     def clock(self, name: str) -> ClockControl:
         return RemoteClock(self._admin, name)
 
-    def take_errors(self) -> list[BaseException]:
+    def take_errors(self, name: str) -> list[BaseException]:
         # A remote server's exceptions stay there; its 500s show in the calls.
         return []
 
@@ -230,7 +230,7 @@ class SharedKeyBackend:
     def clock(self, name: str) -> ClockControl:
         raise self._unsupported()
 
-    def take_errors(self) -> list[BaseException]:
+    def take_errors(self, name: str) -> list[BaseException]:
         return []
 
     def close(self) -> None:

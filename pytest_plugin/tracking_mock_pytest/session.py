@@ -87,8 +87,8 @@ class TrackingSession:
     def finish(self, run: TestRun) -> None:
         """Close the account; fail on server errors and, when strict, on contract warnings."""
         __tracebackhide__ = True
-        errors = self.backend.take_errors()
         ref = run.handle.close()
+        errors = self.backend.take_errors(ref.name) if ref is not None else []
         warned: list[Call] = []
         if ref is not None:
             try:

@@ -124,6 +124,8 @@ class Faults:
             self._admitted.clear()
 
     def _add(self, rule: _Rule) -> None:
+        if rule.method is not None:
+            rule.method = rule.method.upper()  # HTTP methods arrive upper-case
         with self._lock:
             if len(self._rules) >= 100:
                 raise ValueError("at most 100 fault rules may be queued per account")

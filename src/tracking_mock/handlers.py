@@ -47,7 +47,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 async def server_error(request: Request, exc: Exception) -> Response:
     """A bug: logged and kept for the test that caused it; the client sees no traceback."""
     logger.error("unexpected error serving %s %s", request.method, request.url.path, exc_info=exc)
-    mock_state(request).errors.append(exc)
+    mock_state(request).record_error(call_context(request.scope).account, exc)
     return JSONResponse(render.error("internal server error"), status_code=500)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -12,6 +13,15 @@ from .settings import Settings
 from .store import Store, default_account
 
 
+@dataclass(frozen=True, slots=True)
+class ServerFailure:
+    """An unexpected exception raised while serving a call (the client got a 500)."""
+
+    account: str | None
+    """The account whose call it was, once its key was known."""
+    error: BaseException
+
+
 @dataclass(eq=False)
 class MockState:
     """The state behind one ``create_app``; tests and the plugin read it directly."""
@@ -20,8 +30,23 @@ class MockState:
     seed: Seed
     store: Store
     journal: Journal
-    errors: deque[BaseException] = field(default_factory=lambda: deque(maxlen=100))
-    """Unexpected exceptions raised while serving (each was answered with a 500)."""
+    errors: deque[ServerFailure] = field(default_factory=lambda: deque(maxlen=100))
+    """The latest unexpected exceptions raised while serving (each was answered with a 500)."""
+    _errors_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record_error(self, account: str | None, error: BaseException) -> None:
+        with self._errors_lock:
+            self.errors.append(ServerFailure(account, error))
+
+    def take_errors(self, account: str) -> list[BaseException]:
+        """Remove and return the exceptions raised while serving ``account``'s calls."""
+        with self._errors_lock:
+            mine = [f.error for f in self.errors if f.account == account]
+            if mine:
+                kept = [f for f in self.errors if f.account != account]
+                self.errors.clear()
+                self.errors.extend(kept)
+        return mine
 
     @classmethod
     def build(cls, settings: Settings, seed: Seed) -> MockState:

@@ -41,6 +41,7 @@ def test_events_are_newest_first_in_the_api_shape(
 
 
 def test_calls_are_list_like(tracking_server: TrackingServer, http: httpx.Client) -> None:
+    assert tracking_server.calls == []
     post(http, tracking_server, PURCHASE)
     http.get(tracking_server.url_for("/tracking/events?limit=5"), headers=tracking_server.headers)
     post(http, tracking_server, {"eventName": "x"})
@@ -57,6 +58,9 @@ def test_calls_are_list_like(tracking_server: TrackingServer, http: httpx.Client
     assert [c.status for c in calls.filter(method="post")] == [200, 400]
     assert len(calls.filter(path="/tracking/events", status=200)) == 2
     assert isinstance(calls[-1], Call)
+    assert calls == list(calls)
+    assert calls != []
+    assert calls.filter(method="DELETE") == []
 
 
 def test_pop_and_clear_hide_calls_from_view(
@@ -204,3 +208,27 @@ def test_uses_it_later(tracking_server):
 """
     )
     pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_changing_settings_replaces_the_server(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import threading
+
+        import pytest
+        from tracking_mock.settings import Settings
+
+
+        @pytest.fixture(params=[101, 102, 103])
+        def tracking_server_settings(request):
+            return Settings(port=0, fixtures=(), journal_size=request.param)
+
+
+        def test_one_server_at_a_time(tracking_server):
+            assert tracking_server.events == []
+            servers = [t for t in threading.enumerate() if t.name == "tracking-mock"]
+            assert len(servers) == 1
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+    result.assert_outcomes(passed=3)
