@@ -1,0 +1,316 @@
+"""The OpenAPI 3.1 document of the ``/_mock`` admin surface."""
+
+from __future__ import annotations
+
+from .. import __version__
+from .schema import (
+    JSON,
+    Schema,
+    _document_route,
+    _envelope,
+    _error_responses,
+    _errors,
+    _event_input_properties,
+    _json_response,
+    _list_of,
+    _metadata_value,
+    _ref,
+    _schemas,
+)
+
+# The admin surface -------------------------------------------------------------------
+
+
+def _admin_op(
+    operation_id: str,
+    summary: str,
+    data: Schema,
+    *,
+    status: str = "200",
+    errors: tuple[int, ...] = (),
+    parameters: list[Schema] | None = None,
+    body: Schema | None = None,
+) -> Schema:
+    operation: Schema = {
+        "operationId": operation_id,
+        "summary": summary,
+        "responses": {
+            status: _json_response(summary, _envelope(data)),
+            **_errors(*errors),
+        },
+    }
+    if parameters:
+        operation["parameters"] = parameters
+    if body is not None:
+        operation["requestBody"] = {"required": False, "content": {JSON: {"schema": body}}}
+    return operation
+
+
+def _object(required: dict[str, Schema], optional: dict[str, Schema] | None = None) -> Schema:
+    return {
+        "type": "object",
+        "required": list(required),
+        "additionalProperties": False,
+        "properties": {**required, **(optional or {})},
+    }
+
+
+def _query(name: str, schema: Schema, required: bool = False) -> Schema:
+    return {"name": name, "in": "query", "required": required, "schema": schema}
+
+
+_NAME_PARAM = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+_TEXT = {"type": "string"}
+_BODY_ERRORS = (400, 404, 413, 415)
+
+
+def _call_record() -> Schema:
+    return _object(
+        {
+            "seq": {"type": "integer"},
+            "time": {"type": "number"},
+            "method": _TEXT,
+            "path": _TEXT,
+            "query": _TEXT,
+            "headers": {"type": "object", "additionalProperties": _TEXT},
+            "body": {},
+            "bodyTruncated": {"type": "boolean"},
+            "status": {"type": "integer"},
+            "response": {},
+            "responseTruncated": {"type": "boolean"},
+            "account": {"type": ["string", "null"]},
+            "warnings": {
+                "type": "array",
+                "items": _object({"code": _TEXT, "message": _TEXT}),
+            },
+            "fault": {"type": ["string", "null"]},
+            "durationMs": {"type": "number"},
+        }
+    )
+
+
+_TOKEN = {"type": "string", "pattern": "^[\\x21-\\x7e]{1,256}$"}
+_DATE_TIME = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": "^(19[7-9][0-9]|[2-9][0-9]{3})-",
+    "description": "ISO-8601 with a time zone, between 1970 and 9999.",
+}
+
+
+def _seed_event() -> Schema:
+    return {
+        "type": "object",
+        "required": ["eventName", "value"],
+        "additionalProperties": False,
+        "properties": {**_event_input_properties(), "id": _TOKEN, "createdAt": _DATE_TIME},
+    }
+
+
+def _account_body(*extra: str) -> Schema:
+    properties: dict[str, Schema] = {
+        "keys": {"type": "array", "uniqueItems": True, "items": _TOKEN},
+        "campaigns": {
+            "type": ["object", "null"],
+            "propertyNames": {"pattern": "^[\\x21-\\x7e]{1,256}$"},
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"coupons": {"type": "array", "uniqueItems": True, "items": _TEXT}},
+            },
+            "description": "Campaign id to its coupons; a coupon belongs to one campaign.",
+        },
+        "metrics": {
+            "type": ["object", "null"],
+            "additionalProperties": {"type": "string", "minLength": 1},
+            "description": "Event name to metric id.",
+        },
+        "events": {"type": "array", "items": _seed_event()},
+        "disabled": {"type": "boolean"},
+    }
+    if "name" in extra:
+        properties["name"] = {
+            "type": ["string", "null"],
+            "pattern": "^([A-Za-z0-9_.-]{1,64})?$",
+            "description": "Empty or null: a generated name.",
+        }
+    if "key" in extra:
+        properties["key"] = {
+            **_TOKEN,
+            "type": ["string", "null"],
+            "description": "Null: a generated key, returned once.",
+        }
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "An account as a fixture file gives it (keys, campaigns, metrics, events).",
+        "properties": properties,
+    }
+
+
+def admin_document() -> Schema:
+    """The OpenAPI 3.1 document of the ``/_mock`` admin surface (no key needed)."""
+    schemas = _schemas()
+    event_list = _list_of(_ref("Event"))
+    account_param = _query("account", _TEXT)
+    paths: dict[str, Schema] = {
+        "/_mock/health": {
+            "get": _admin_op(
+                "health",
+                "Status, version, accounts and event counts",
+                _object(
+                    {
+                        "status": {"const": "ok"},
+                        "version": _TEXT,
+                        "strict": {"type": "boolean"},
+                        "fixtures": {"type": "array", "items": _TEXT},
+                        "accounts": {
+                            "type": "array",
+                            "items": _object({"name": _TEXT, "events": {"type": "integer"}}),
+                        },
+                        "events": {"type": "integer"},
+                        "calls": {"type": "integer"},
+                        "errors": {"type": "integer"},
+                    }
+                ),
+            )
+        },
+        "/_mock/reset": {
+            "post": _admin_op(
+                "reset",
+                "Back to the loaded fixtures (all accounts, or ?account=NAME)",
+                _object({"reset": _TEXT}),
+                errors=(404,),
+                parameters=[account_param],
+            )
+        },
+        "/_mock/calls": {
+            "get": _admin_op(
+                "listCalls",
+                "The call journal, oldest first",
+                _list_of(_call_record()),
+                errors=(400,),
+                parameters=[
+                    account_param,
+                    _query("method", _TEXT),
+                    _query("path", _TEXT),
+                    _query("status", {"type": "integer", "minimum": 0}),
+                ],
+            ),
+            "delete": _admin_op(
+                "clearCalls",
+                "Empty the journal (or one account's part)",
+                _object({"cleared": _TEXT}),
+                parameters=[account_param],
+            ),
+        },
+        "/_mock/events": {
+            "get": _admin_op(
+                "listAccountEvents",
+                "An account's events, newest first",
+                event_list,
+                errors=(400, 404),
+                parameters=[
+                    _query("account", _TEXT, required=True),
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 100_000}),
+                ],
+            )
+        },
+        "/_mock/accounts": {
+            "post": _admin_op(
+                "createAccount",
+                "Create an empty account; a generated key is returned once",
+                _object({"name": _TEXT}, {"key": _TEXT}),
+                status="201",
+                errors=(400, 409, 413, 415),
+                body=_account_body("name", "key"),
+            )
+        },
+        "/_mock/accounts/{name}": {
+            "delete": _admin_op(
+                "deleteAccount",
+                "Forget an account, its keys, events and calls",
+                _object({"deleted": _TEXT}),
+                errors=(404,),
+                parameters=[_NAME_PARAM],
+            )
+        },
+        "/_mock/accounts/{name}/seed": {
+            "post": _admin_op(
+                "seedAccount",
+                "Add campaigns, metrics and events (fixture shape)",
+                _object({"account": _TEXT, "added": {"type": "integer"}}),
+                errors=(*_BODY_ERRORS, 409),
+                parameters=[_NAME_PARAM],
+                body=_account_body(),
+            )
+        },
+        "/_mock/accounts/{name}/faults": {
+            "post": _admin_op(
+                "addFault",
+                "Queue a fault: fail, delay, drop or rate_limit",
+                _object({"account": _TEXT, "action": _TEXT}),
+                errors=_BODY_ERRORS,
+                parameters=[_NAME_PARAM],
+                body={
+                    "type": "object",
+                    "required": ["action"],
+                    "properties": {
+                        "action": {"enum": ["fail", "delay", "drop", "rate_limit"]},
+                        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                        "times": {"type": "integer", "minimum": 1},
+                        "seconds": {"type": "number", "minimum": 0, "maximum": 600},
+                        "path": _TEXT,
+                        "method": _TEXT,
+                        "retryAfter": {"type": "number"},
+                        "requests": {"type": "integer", "minimum": 1},
+                        "perSeconds": {"type": "number", "exclusiveMinimum": 0},
+                    },
+                },
+            ),
+            "delete": _admin_op(
+                "clearFaults",
+                "Forget every queued fault and the rate limit",
+                _object({"cleared": _TEXT}),
+                errors=(404,),
+                parameters=[_NAME_PARAM],
+            ),
+        },
+        "/_mock/accounts/{name}/clock": {
+            "post": _admin_op(
+                "changeClock",
+                "Freeze, advance or unfreeze the account's clock",
+                _object(
+                    {"account": _TEXT, "now": {"type": "number"}, "frozen": {"type": "boolean"}}
+                ),
+                errors=_BODY_ERRORS,
+                parameters=[_NAME_PARAM],
+                body={
+                    "type": "object",
+                    "properties": {
+                        "freeze": {"anyOf": [_DATE_TIME, {"const": True}]},
+                        "advance": {"type": "number", "minimum": 0},
+                        "unfreeze": {"type": "boolean"},
+                    },
+                },
+            )
+        },
+        "/_mock/openapi.json": _document_route("getAdminOpenApiDocument"),
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "tracking-mock admin surface",
+            "version": __version__,
+            "description": "Local test controls; no key needed. Errors use the API's envelope.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Event": schemas["Event"],
+                "MetadataValue": _metadata_value(),
+                "Error": schemas["Error"],
+            },
+            "responses": _error_responses(),
+        },
+    }
