@@ -40,6 +40,8 @@ class LocalBackend:
         )
         self.url = ""
         self._numbers = itertools.count(1)
+        self._decoded: dict[int, Call] = {}
+        """Calls already decoded from the journal (by seq), so reading them again is cheap."""
 
     def start(self) -> LocalBackend:
         """Serve; return once the server accepts connections (or raise after the deadline)."""
@@ -65,6 +67,7 @@ class LocalBackend:
     def close_account(self, name: str) -> None:
         self.state.store.remove_account(name)
         self.state.journal.clear(name)
+        self._decoded.clear()  # one test at a time: nothing decoded is needed after it
 
     def events(self, name: str) -> list[dict[str, Any]]:
         hash_ids = self.settings.hash_ids
@@ -74,7 +77,14 @@ class LocalBackend:
         ]
 
     def calls(self, name: str) -> list[Call]:
-        return [Call.from_record(record) for record in self.state.journal.records(name)]
+        decoded = self._decoded
+        calls = []
+        for record in self.state.journal.records(name):
+            call = decoded.get(record.seq)
+            if call is None:
+                call = decoded[record.seq] = Call.from_record(record)
+            calls.append(call)
+        return calls
 
     def seed(self, name: str, spec: AccountSpec) -> None:
         try:

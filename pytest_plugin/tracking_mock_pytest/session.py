@@ -15,8 +15,7 @@ from .backend import Backend, TrackingServerError
 from .calls import Call
 from .forensics import format_calls
 from .handle import TrackingServer, merge_specs, read_fixtures
-
-MARKER = "tracking_fixtures"
+from .plugin import MARKER
 
 
 def _warning_lines(calls: list[Call]) -> list[str]:
@@ -75,6 +74,9 @@ class TrackingSession:
             if self.base is not None:
                 self.backend.seed(handle.account, self.base)
             for marker in reversed(markers):
+                unknown = sorted(set(marker.kwargs) - {"account"})
+                if unknown:
+                    raise TypeError(f"@pytest.mark.{MARKER} takes account=, not {unknown}")
                 folder = node.path.parent
                 paths = [folder / Path(p) for p in marker.args]
                 specs = read_fixtures(paths, marker.kwargs.get("account"))

@@ -166,3 +166,21 @@ def test_two(tracking_server):
     result.stdout.fnmatch_lines(
         ["*TrackingServerError: the mock server is not available: gone.yaml: no such file*"]
     )
+
+
+def test_the_marker_refuses_unknown_keywords(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+
+        @pytest.mark.tracking_fixtures("seed.yaml", acount="shop")
+        def test_typo(tracking_server):
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["*TypeError: @pytest.mark.tracking_fixtures takes account=, not *acount*"]
+    )
