@@ -131,4 +131,10 @@ def start_session(config: pytest.Config, settings: Settings) -> TrackingSession:
         backend = LocalBackend(settings, seed).start()
     base = merge_specs("base", seed.accounts) if seed.accounts else None
     strict = bool(config.getoption("tracking_strict")) or settings.strict
+    if strict and not backend.has_journal:
+        backend.close()
+        raise TrackingServerError(
+            "strict mode reads each test's calls, which a shared --tracking-key account cannot "
+            "give: drop --tracking-key to get per-test accounts"
+        )
     return TrackingSession(backend, strict, base)

@@ -56,8 +56,8 @@ def test_a_target_without_the_admin_surface_fails_setup_clearly(
     pytester: pytest.Pytester, httpserver: HTTPServer
 ) -> None:
     pytester.makepyfile(test_remote="def test_it(tracking_server):\n    pass\n")
-    result = pytester.runpytest_inprocess(
-        "-p", "no:cacheprovider", f"--tracking-url={httpserver.url_for('/')}"
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", f"--tracking-url={httpserver.url_for('/')}", timeout=120
     )
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
@@ -67,8 +67,8 @@ def test_a_target_without_the_admin_surface_fails_setup_clearly(
 
 def test_an_unreachable_target_fails_setup_instead_of_hanging(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_remote="def test_it(tracking_server):\n    pass\n")
-    result = pytester.runpytest_inprocess(
-        "-p", "no:cacheprovider", "--tracking-url=http://127.0.0.1:9"
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "--tracking-url=http://127.0.0.1:9", timeout=120
     )
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*cannot reach http://127.0.0.1:9/_mock/accounts*"])
@@ -92,6 +92,21 @@ def test_it(tracking_server):
         "-p", "no:cacheprovider", f"--tracking-url={remote_url}", "--tracking-key=sk_test_default"
     )
     result.assert_outcomes(passed=1)
+
+
+def test_tracking_key_refuses_strict_mode_instead_of_ignoring_it(
+    pytester: pytest.Pytester, remote_url: str
+) -> None:
+    pytester.makepyfile(test_remote="def test_it(tracking_server):\n    pass\n")
+    result = pytester.runpytest_inprocess(
+        "-p",
+        "no:cacheprovider",
+        "--tracking-strict",
+        f"--tracking-url={remote_url}",
+        "--tracking-key=sk_test_default",
+    )
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*strict mode reads each test's calls*--tracking-key*"])
 
 
 def test_xdist_workers_keep_tests_isolated(pytester: pytest.Pytester) -> None:
