@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, TypeVar
 
 from .calls import Call
+
+T = TypeVar("T")
 
 ANY: Final[Any] = type("_Any", (), {"__repr__": lambda self: "ANY"})()
 """Placeholder for "not checked" in assertion keywords."""
@@ -34,6 +36,24 @@ def _count_ok(count: int, times: int | None) -> bool:
 
 def _diff(name: str, actual: object, expected: object) -> str:
     return f"{name}: {actual!r} (expected {expected!r})"
+
+
+def _miss(
+    header: str, kind: str, scored: list[tuple[list[str], T]], line: Callable[[T], str]
+) -> AssertionError:
+    """The failure: what was expected, the matches, and the closest misses marked with ^."""
+    lines = [header]
+    matching = [item for diffs, item in scored if not diffs]
+    if matching:
+        lines.append(f"matching {kind} (newest first):")
+        lines.extend(f"  {line(item)}" for item in matching[:CLOSEST_SHOWN])
+    near = sorted((pair for pair in scored if pair[0]), key=lambda pair: len(pair[0]))
+    if near:
+        lines.append(f"closest {kind} (differences marked with ^):")
+        for diffs, item in near[:CLOSEST_SHOWN]:
+            lines.append(f"  {line(item)}")
+            lines.extend(f"    ^ {diff}" for diff in diffs)
+    return AssertionError("\n".join(lines))
 
 
 # Events -------------------------------------------------------------------------------
@@ -102,21 +122,12 @@ def check_event(
     matching = [event for diffs, event in scored if not diffs]
     if _count_ok(len(matching), times):
         return
-    lines = [
+    header = (
         f"expected {_describe_event(event_name, value, metadata, fields)} "
         f"{_times_text(times)}, found {_count_text(len(matching))} "
         f"(the account holds {len(events)} event{'s' if len(events) != 1 else ''})"
-    ]
-    if matching:
-        lines.append("matching events (newest first):")
-        lines.extend(f"  {_event_line(e, list(fields))}" for e in matching[:CLOSEST_SHOWN])
-    near = sorted((item for item in scored if item[0]), key=lambda item: len(item[0]))
-    if near:
-        lines.append("closest events (differences marked with ^):")
-        for diffs, event in near[:CLOSEST_SHOWN]:
-            lines.append(f"  {_event_line(event, list(fields))}")
-            lines.extend(f"    ^ {diff}" for diff in diffs)
-    raise AssertionError("\n".join(lines))
+    )
+    raise _miss(header, "events", scored, lambda event: _event_line(event, list(fields)))
 
 
 def check_no_events(events: Sequence[Mapping[str, Any]]) -> None:
@@ -168,18 +179,9 @@ def check_called(
     wanted = " ".join(part for part in (method and method.upper(), path or "any path") if part)
     if status is not None:
         wanted += f" answered {status}"
-    lines = [
+    header = (
         f"expected {wanted} to be called {_times_text(times)}, "
         f"was called {_count_text(len(matching))} "
         f"({len(calls)} call{'s' if len(calls) != 1 else ''} in all)"
-    ]
-    if matching:
-        lines.append("matching calls (newest first):")
-        lines.extend(f"  {call_line(call)}" for call in matching[:CLOSEST_SHOWN])
-    near = sorted((item for item in scored if item[0]), key=lambda item: len(item[0]))
-    if near:
-        lines.append("closest calls (differences marked with ^):")
-        for diffs, call in near[:CLOSEST_SHOWN]:
-            lines.append(f"  {call_line(call)}")
-            lines.extend(f"    ^ {diff}" for diff in diffs)
-    raise AssertionError("\n".join(lines))
+    )
+    raise _miss(header, "calls", scored, call_line)

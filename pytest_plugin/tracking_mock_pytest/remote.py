@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from tracking_mock import limits
 from tracking_mock.models import AccountSpec, SeedEvent
 
 from .backend import AccountRef, ClockControl, FaultControl, TrackingServerError
@@ -169,7 +170,10 @@ class RemoteBackend:
         self._admin.call("DELETE", f"/_mock/accounts/{name}")
 
     def events(self, name: str) -> list[dict[str, Any]]:
-        return list(self._admin.call("GET", "/_mock/events", account=name, limit="100000")["nodes"])
+        everything = str(limits.ADMIN_EVENTS_MAX)
+        return list(
+            self._admin.call("GET", "/_mock/events", account=name, limit=everything)["nodes"]
+        )
 
     def calls(self, name: str) -> list[Call]:
         nodes = self._admin.call("GET", "/_mock/calls", account=name)["nodes"]

@@ -14,7 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import __version__, render
+from . import __version__, limits, render
 from .calls import call_context
 from .endpoints import mock_state, read_json
 from .errors import BadRequest, NotFound, SeedError
@@ -23,8 +23,6 @@ from .responses import JSONResponse
 from .seed import parse_account
 from .state import MockState
 from .store import Account
-
-_MAX_EVENTS_LISTED = 100_000
 
 
 def _query_int(request: Request, name: str, default: int, maximum: int) -> int:
@@ -126,7 +124,7 @@ async def events(request: Request) -> Response:
     if name is None:
         raise BadRequest("account is required: /_mock/events?account=NAME")
     _account(state, name)
-    limit = _query_int(request, "limit", 1000, _MAX_EVENTS_LISTED)
+    limit = _query_int(request, "limit", limits.ADMIN_EVENTS_DEFAULT, limits.ADMIN_EVENTS_MAX)
     stored = state.store.events(name)
     nodes = [render.event_json(e, hash_ids=state.settings.hash_ids) for e in stored[:limit]]
     return _ok({"nodes": nodes, "totalCount": len(stored)})

@@ -18,5 +18,8 @@ STRING_FIELD_MAX_CHARS = 256
 """eventName, transactionId, currency, userId, coupon and id."""
 METADATA_LIST_MAX_ITEMS = 100
 """Elements of one string[] metadata value."""
+ADMIN_EVENTS_MAX = 100_000
+"""Events ``GET /_mock/events`` lists at most (its ``limit``)."""
+ADMIN_EVENTS_DEFAULT = 1000
 MAX_SAFE_NUMBER = 2**53 - 1
 """Numbers beyond JavaScript's safe integer range are refused as absurd."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import __version__
+from .. import __version__, limits
 from .schema import (
     JSON,
     Schema,
@@ -212,7 +212,10 @@ def admin_document() -> Schema:
                 errors=(400, 404),
                 parameters=[
                     _query("account", _TEXT, required=True),
-                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 100_000}),
+                    _query(
+                        "limit",
+                        {"type": "integer", "minimum": 1, "maximum": limits.ADMIN_EVENTS_MAX},
+                    ),
                 ],
             )
         },
