@@ -8,6 +8,8 @@ from typing import Any
 
 from .probe import Answer
 
+# Written out here on purpose: the suite checks any target, the mock included, against the
+# documented shape, not against the mock's own code.
 EVENT_FIELDS = (
     "id",
     "eventName",

@@ -139,22 +139,9 @@ def _event_input_properties() -> dict[str, Schema]:
 
 def _schemas() -> dict[str, Schema]:
     nullable_text = {"type": ["string", "null"]}
-    event = {
+    event: Schema = {
         "type": "object",
         "additionalProperties": False,
-        "required": [
-            "id",
-            "eventName",
-            "value",
-            "transactionId",
-            "currency",
-            "userId",
-            "campaignId",
-            "metricId",
-            "coupon",
-            "metadata",
-            "createdAt",
-        ],
         "properties": {
             "id": {"type": "string", "description": "Server-generated and opaque [decision]."},
             "eventName": {"type": "string"},
@@ -172,6 +159,7 @@ def _schemas() -> dict[str, Schema]:
             "createdAt": {"type": "string", "format": "date-time"},
         },
     }
+    event["required"] = list(event["properties"])  # every field, null when not sent
     event_input = {
         "type": "object",
         "required": ["eventName", "value"],
