@@ -27,6 +27,11 @@ _ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]00
 ERROR_ENVELOPE = '{"success": false, "error": "<message>"}'
 
 
+def ids(nodes: list[dict[str, Any]]) -> list[str]:
+    """The ``id`` of each node of a page."""
+    return [node["id"] for node in nodes]
+
+
 class Difference(Exception):
     """The answer differs from the documented (or decided) behaviour."""
 
