@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import cast
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -24,14 +25,19 @@ CONNECTION_SCOPE_KEY = "tracking_mock.connection"
 _MAX_PATH_IN_MESSAGE = 100
 
 
+# Starlette types every handler as taking ``Exception``; each below is registered for one
+# class only (see app.py), hence the casts.
+
+
 async def api_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ApiError)
+    """Any ``ApiError``: its status, its message, its headers (``Retry-After``, ...)."""
+    exc = cast(ApiError, exc)
     return JSONResponse(render.error(exc.message), status_code=exc.status, headers=exc.headers)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own 404 and 405, in the envelope instead of plain text."""
-    assert isinstance(exc, HTTPException)
+    exc = cast(HTTPException, exc)
     path = request.url.path
     if len(path) > _MAX_PATH_IN_MESSAGE:
         path = path[:_MAX_PATH_IN_MESSAGE] + "…"

@@ -91,7 +91,9 @@ class ServerThread:
         """Bind, serve, and return the URL once the server accepts connections."""
         self._socket = bind(self.host, self.port)
         self.port = self._socket.getsockname()[1]
-        self._thread = threading.Thread(target=self._run, name="tracking-mock", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(self._socket,), name="tracking-mock", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + self._start_timeout
         while not self._server.started:
@@ -103,10 +105,9 @@ class ServerThread:
             self._thread.join(0.005)
         return self.url
 
-    def _run(self) -> None:
-        assert self._socket is not None
+    def _run(self, sock: socket.socket) -> None:
         try:
-            asyncio.run(self._server.serve(sockets=[self._socket]))
+            asyncio.run(self._server.serve(sockets=[sock]))
         except BaseException as exc:  # kept for the caller; a thread cannot raise to it
             self.error = exc
 
