@@ -262,3 +262,15 @@ def test_admin_errors_use_the_envelope(client: TestClient) -> None:
     assert response.status_code == 404
     assert set(response.json()) == {"success", "error"}
     assert client.post("/_mock/accounts/nobody/faults", json={"action": "drop"}).status_code == 404
+
+
+def test_admin_bodies_obey_the_size_limit_even_when_chunked(make_client: MakeClient) -> None:
+    client = make_client(max_body_bytes=1024)
+    chunks = (b" " * 512 for _ in range(8))
+    response = client.post(
+        "/_mock/accounts",
+        content=iter([b"{", *chunks, b"}"]),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert client.post("/_mock/accounts").status_code == 201  # no body: an empty request
