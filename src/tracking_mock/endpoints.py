@@ -28,9 +28,8 @@ from .state import MockState
 from .store import Account
 from .validation import (
     decode_json,
-    decode_query,
+    list_query,
     parse_coupon_page,
-    parse_list_query,
     validate_event,
 )
 
@@ -135,8 +134,8 @@ async def read_json(request: Request, state: MockState, call: CallContext) -> An
 async def _list(request: Request, legacy: bool) -> Response:
     state, call = mock_state(request), call_context(request.scope)
     account = await admit(request, state, call)
-    query, warnings = parse_list_query(
-        decode_query(request.scope["query_string"]), max_params=state.settings.max_query_params
+    query, warnings = list_query(
+        request.scope["query_string"], max_params=state.settings.max_query_params
     )
     flag(state, call, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
     page = state.store.list_events(account, query)

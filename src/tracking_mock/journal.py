@@ -7,8 +7,7 @@ import json
 import threading
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .models import ContractWarning
 
@@ -33,9 +32,12 @@ def redact_authorization(value: str) -> str:
     return f"{scheme} {REDACTED}" if rest else REDACTED
 
 
-@dataclass(frozen=True, slots=True)
-class CallRecord:
-    """One call: what came in, what went out, whose it was and what it was warned about."""
+class CallRecord(NamedTuple):
+    """One call: what came in, what went out, whose it was and what it was warned about.
+
+    An immutable record like the others, but a NamedTuple: one is built for every call, and it
+    costs a third of a frozen dataclass to build.
+    """
 
     seq: int
     time: float

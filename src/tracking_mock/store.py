@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-import secrets
+import random
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -16,10 +16,12 @@ from .models import SEQ_BITS, AccountSpec, Event, EventFields, ListQuery, Page, 
 from .render import iso_timestamp
 from .settings import DEFAULT_ACCOUNT, DEFAULT_API_KEY
 
+_ids = random.Random()  # seeded from the OS; ids need to be unique, not secret
+
 
 def new_event_id() -> str:
     """A fresh opaque event id (the format is the mock's own; the API documents none)."""
-    return "evt_" + secrets.token_hex(10)
+    return f"evt_{_ids.getrandbits(80):020x}"
 
 
 @dataclass(eq=False)

@@ -179,6 +179,16 @@ def validate_event(
     return fields, warnings
 
 
+_DEFAULT_QUERY = ListQuery()
+
+
+def list_query(raw: bytes, *, max_params: int) -> tuple[ListQuery, list[ContractWarning]]:
+    """Parse a raw ``GET /tracking/events`` query string (none: the defaults)."""
+    if not raw:
+        return _DEFAULT_QUERY, []
+    return parse_list_query(decode_query(raw), max_params=max_params)
+
+
 def decode_query(raw: bytes) -> list[tuple[str, str]]:
     """Split a raw query string into pairs, refusing percent-escapes that are not UTF-8."""
     try:
