@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import queue
 import signal
@@ -168,3 +169,31 @@ def test_a_taken_port_is_one_clear_line() -> None:
 def test_version_and_help() -> None:
     assert run("--version").stdout.startswith("tracking-mock ")
     assert "sk_test_default" in run("--help").stdout
+
+
+def test_help_lists_the_subcommands_with_a_line_each() -> None:
+    from tracking_mock.cli import SUBCOMMANDS
+
+    help_text = run("--help").stdout
+    for name in SUBCOMMANDS:
+        line = next(line for line in help_text.splitlines() if line.split()[:1] == [name])
+        assert len(line.split()) > 3, line
+    assert "contract" in SUBCOMMANDS
+    assert run("contract", "--help").stdout.startswith("usage: tracking-mock contract ")
+
+
+def _parsers() -> list[argparse.ArgumentParser]:
+    from tracking_mock.cli import build_parser
+    from tracking_mock.contract_suite.command import build_parser as build_contract_parser
+
+    return [build_parser(), build_contract_parser()]
+
+
+@pytest.mark.parametrize("parser", _parsers(), ids=["tracking-mock", "contract"])
+def test_every_flag_has_a_one_line_help_text(parser: argparse.ArgumentParser) -> None:
+    missing = [
+        action.option_strings
+        for action in parser._actions
+        if not action.help or "\n" in action.help or action.help == argparse.SUPPRESS
+    ]
+    assert missing == []

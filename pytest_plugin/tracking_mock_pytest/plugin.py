@@ -42,7 +42,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="KEY",
         default=None,
         help="with --tracking-url: every test uses this existing key's account (shared "
-        "state, on purpose) and only tracking_server.url and .api_key work",
+        "state, on purpose); only tracking_server.url, .url_for(), .api_key and .headers work",
     )
 
 

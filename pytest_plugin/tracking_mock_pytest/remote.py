@@ -209,8 +209,9 @@ class SharedKeyBackend:
     def _unsupported(self) -> TrackingServerError:
         return TrackingServerError(
             "with --tracking-key the tests share that key's account on the target and the "
-            "plugin has no /_mock admin surface to read or change it: only url and api_key "
-            "are available (drop --tracking-key to get an account of its own per test)"
+            "plugin has no /_mock admin surface to read or change it: only url, url_for(), "
+            "api_key and headers are available (drop --tracking-key to get an account of its "
+            "own per test)"
         )
 
     def open_account(self) -> AccountRef:
