@@ -197,3 +197,24 @@ def test_every_flag_has_a_one_line_help_text(parser: argparse.ArgumentParser) ->
         if not action.help or "\n" in action.help or action.help == argparse.SUPPRESS
     ]
     assert missing == []
+
+
+def test_the_bundled_key_refused_after_fixtures_is_explained_in_the_log_and_journal(
+    start: type[Running], tmp_path: Path
+) -> None:
+    fixture = tmp_path / "acme.yaml"
+    fixture.write_text("version: 1\naccounts:\n  acme: {keys: [sk_acme]}\n")
+    server = start([*PYTHON_M, "--port", "0", "--fixtures", str(fixture)])
+    with httpx.Client(base_url=server.url, timeout=5) as client:
+        refused = client.get(
+            "/tracking/events", headers={"Authorization": "Bearer sk_test_default"}
+        )
+        (call,) = client.get("/_mock/calls").json()["data"]["nodes"]
+    assert refused.status_code == 401
+    assert "--fixtures" not in refused.text
+    assert "the bundled accounts are replaced by --fixtures" in call["note"]
+    code, stderr = server.stop()
+    assert code == 0
+    (logged,) = [line for line in stderr.splitlines() if "refused with 401" in line]
+    assert logged.startswith("WARNING tracking_mock: GET /tracking/events refused with 401: ")
+    assert "the bundled accounts are replaced by --fixtures" in logged

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import re
 from typing import Any, cast
@@ -22,6 +23,7 @@ from .errors import (
     UnsupportedMediaType,
 )
 from .faults import reason
+from .hints import FIXTURES_REPLACED, refused_key_note
 from .models import ContractWarning
 from .responses import JSONResponse
 from .state import MockState
@@ -33,6 +35,7 @@ from .validation import (
     validate_event,
 )
 
+logger = logging.getLogger("tracking_mock")
 _KEY_RE = re.compile(r"\S+")
 LEGACY_PATH_WARNING = ContractWarning(
     "legacy-path", "/events is the older path; the API documents /tracking/events"
@@ -67,7 +70,11 @@ def authenticate(request: Request, state: MockState, call: CallContext) -> Accou
 
 async def admit(request: Request, state: MockState, call: CallContext) -> Account:
     """Authenticate, then apply the account's injected delays, failures and rate limit."""
-    account = authenticate(request, state, call)
+    try:
+        account = authenticate(request, state, call)
+    except (Unauthorized, Forbidden) as refused:
+        _explain_refusal(request, state, call, refused.status)
+        raise
     if not account.faults.active:
         return account
     verdict = account.faults.judge(request.method, request.url.path)
@@ -94,6 +101,16 @@ async def admit(request: Request, state: MockState, call: CallContext) -> Accoun
         )
         raise InjectedFault(verdict.fail_status, reason(verdict.fail_status), headers=headers)
     return account
+
+
+def _explain_refusal(request: Request, state: MockState, call: CallContext, status: int) -> None:
+    """Put why the key was refused on the call's journal record (and in the log)."""
+    header = request.headers.get("authorization")
+    disabled = call.account if status == Forbidden.status else None
+    call.note = note = refused_key_note(header, state.settings, disabled)
+    # The one a new user trips on unawares is worth a line at the default log level.
+    level = logging.WARNING if FIXTURES_REPLACED in note else logging.INFO
+    logger.log(level, "%s %s refused with %d: %s", request.method, request.url.path, status, note)
 
 
 def flag(state: MockState, call: CallContext, warnings: list[ContractWarning]) -> None:

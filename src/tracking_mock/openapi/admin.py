@@ -85,6 +85,7 @@ def _call_record() -> Schema:
             },
             "fault": {"type": ["string", "null"]},
             "durationMs": {"type": "number"},
+            "note": {"type": ["string", "null"]},
         }
     )
 
