@@ -113,12 +113,26 @@ def _explain_refusal(request: Request, state: MockState, call: CallContext, stat
     logger.log(level, "%s %s refused with %d: %s", request.method, request.url.path, status, note)
 
 
-def flag(state: MockState, call: CallContext, warnings: list[ContractWarning]) -> None:
+def strict_for(state: MockState, account: Account) -> bool:
+    """The account's own strict mode when it has one, else the server's."""
+    own = account.spec.strict
+    return state.settings.strict if own is None else own
+
+
+def hash_ids_for(state: MockState, account: Account) -> bool:
+    """The account's own ``hashIds`` when it has one, else the server's ``--hash-ids``."""
+    own = account.spec.hash_ids
+    return state.settings.hash_ids if own is None else own
+
+
+def flag(
+    state: MockState, call: CallContext, account: Account, warnings: list[ContractWarning]
+) -> None:
     """Record contract warnings; in strict mode refuse the call instead."""
     if not warnings:
         return
     call.warnings.extend(warnings)
-    if state.settings.strict:
+    if strict_for(state, account):
         raise BadRequest(
             "contract warning (strict mode): " + "; ".join(w.message for w in warnings)
         )
@@ -154,27 +168,31 @@ async def _list(request: Request, legacy: bool) -> Response:
     query, warnings = list_query(
         request.scope["query_string"], max_params=state.settings.max_query_params
     )
-    flag(state, call, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
+    flag(state, call, account, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
     page = state.store.list_events(account, query)
-    return JSONResponse(render.page_json(page, hash_ids=state.settings.hash_ids))
+    return JSONResponse(render.page_json(page, hash_ids=hash_ids_for(state, account)))
 
 
 async def _create(request: Request, legacy: bool) -> Response:
     state, call = mock_state(request), call_context(request.scope)
     account = await admit(request, state, call)
     fields, warnings = validate_event(await read_json(request, state, call))
-    flag(state, call, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
+    flag(state, call, account, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
     event = state.store.create_event(account, fields)
-    return JSONResponse(render.success(render.event_json(event, hash_ids=state.settings.hash_ids)))
+    return JSONResponse(
+        render.success(render.event_json(event, hash_ids=hash_ids_for(state, account)))
+    )
 
 
 async def _update(request: Request, legacy: bool) -> Response:
     state, call = mock_state(request), call_context(request.scope)
     account = await admit(request, state, call)
     fields, warnings = validate_event(await read_json(request, state, call), update=True)
-    flag(state, call, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
+    flag(state, call, account, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
     event = state.store.update_event(account, fields)
-    return JSONResponse(render.success(render.event_json(event, hash_ids=state.settings.hash_ids)))
+    return JSONResponse(
+        render.success(render.event_json(event, hash_ids=hash_ids_for(state, account)))
+    )
 
 
 _BY_METHOD = {"GET": _list, "HEAD": _list, "POST": _create, "PUT": _update}
