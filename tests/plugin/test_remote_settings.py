@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Iterator
 from typing import NoReturn
 
+import httpx
 import pytest
 
 from tracking_mock import Settings, create_app
@@ -79,8 +80,6 @@ def test_the_targets_own_accounts_keep_the_targets_settings(
     pytester.makeconftest(OVERRIDE.format(changes="hash_ids=True"))
     pytester.makepyfile(test_remote=IT)
     pytester.runpytest_inprocess("-p", "no:cacheprovider", f"--tracking-url={remote_url}")
-    import httpx
-
     created = httpx.post(
         f"{remote_url}/tracking/events",
         headers={"Authorization": "Bearer sk_test_default"},
