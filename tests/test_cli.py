@@ -216,5 +216,5 @@ def test_the_bundled_key_refused_after_fixtures_is_explained_in_the_log_and_jour
     code, stderr = server.stop()
     assert code == 0
     (logged,) = [line for line in stderr.splitlines() if "refused with 401" in line]
-    assert logged.startswith("WARNING tracking_mock: GET /tracking/events refused with 401: ")
+    assert logged.startswith("WARNING tracking_mock: GET '/tracking/events' refused with 401: ")
     assert "the bundled accounts are replaced by --fixtures" in logged

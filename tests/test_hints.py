@@ -87,3 +87,16 @@ def test_an_accepted_call_has_no_note(make_client: MakeClient) -> None:
     client = make_client()
     client.get("/tracking/events", headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"})
     assert [record.note for record in state_of(client).journal.records()] == [None]
+
+
+def test_a_hostile_path_stays_one_short_log_line(
+    make_client: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_client()
+    with caplog.at_level(logging.INFO, logger="tracking_mock"):
+        response = client.get("/client/campaigns/" + "x%0Afake%20line" * 50 + "/coupons")
+    assert response.status_code == 401
+    (record,) = caplog.records
+    message = record.getMessage()
+    assert "\n" not in message
+    assert len(message) < 400

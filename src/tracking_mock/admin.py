@@ -143,10 +143,9 @@ async def events(request: Request) -> Response:
     name = request.query_params.get("account")
     if name is None:
         raise BadRequest("account is required: /_mock/events?account=NAME")
-    _account(state, name)
+    hash_ids = hash_ids_for(state, _account(state, name))
     limit = _query_int(request, "limit", limits.ADMIN_EVENTS_DEFAULT, limits.ADMIN_EVENTS_MAX)
     stored = state.store.events(name)
-    hash_ids = hash_ids_for(state, _account(state, name))
     nodes = [render.event_json(e, hash_ids=hash_ids) for e in stored[:limit]]
     return _ok({"nodes": nodes, "totalCount": len(stored)})
 

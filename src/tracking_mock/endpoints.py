@@ -110,7 +110,10 @@ def _explain_refusal(request: Request, state: MockState, call: CallContext, stat
     call.note = note = refused_key_note(header, state.settings, disabled)
     # The one a new user trips on unawares is worth a line at the default log level.
     level = logging.WARNING if FIXTURES_REPLACED in note else logging.INFO
-    logger.log(level, "%s %s refused with %d: %s", request.method, request.url.path, status, note)
+    # The path is the client's (a campaign id may be anything): quoted and cut, one line.
+    logger.log(
+        level, "%s %.100r refused with %d: %s", request.method, request.url.path, status, note
+    )
 
 
 def strict_for(state: MockState, account: Account) -> bool:

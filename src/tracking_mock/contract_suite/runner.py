@@ -68,7 +68,8 @@ def check_key(probe: Probe) -> None:
         body = answer.body
         error = body.get("error") if isinstance(body, dict) else None
         shown = error if isinstance(error, str) and error else answer.text
-        raise KeyRefused(answer.status, shown[:100] or "no body")
+        # Whatever the target answered, the command prints one short line.
+        raise KeyRefused(answer.status, " ".join(shown.split())[:100] or "no body")
 
 
 def own_account(ctx: Context) -> str | None:
