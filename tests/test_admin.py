@@ -154,6 +154,8 @@ def test_a_chosen_key_is_never_echoed(client: TestClient) -> None:
         ({"name": False}, "name and key must be strings"),
         ({"key": ["k"]}, "name and key must be strings"),
         ({"key": "has space"}, "visible ASCII"),
+        ({"strict": "yes"}, "strict must be true, false or null"),
+        ({"hashIds": 1}, "hashIds must be true, false or null"),
     ],
 )
 def test_bad_account_requests_are_400(
@@ -274,3 +276,53 @@ def test_admin_bodies_obey_the_size_limit_even_when_chunked(make_client: MakeCli
     )
     assert response.status_code == 413
     assert client.post("/_mock/accounts").status_code == 201  # no body: an empty request
+
+
+def test_health_reports_the_server_wide_settings(make_client: MakeClient) -> None:
+    client = make_client(max_body_bytes=2048, hash_ids=True)
+    settings = client.get("/_mock/health").json()["data"]["settings"]
+    assert settings == {
+        "strict": False,
+        "hashIds": True,
+        "maxBodyBytes": 2048,
+        "journalSize": 1000,
+        "journalBodyBytes": 4096,
+        "maxQueryParams": 64,
+        "maxAccounts": 100_000,
+    }
+
+
+@pytest.mark.parametrize(
+    ("server", "account", "hashed", "strict"),
+    [
+        pytest.param({}, {"hashIds": True, "strict": True}, True, True, id="account-turns-on"),
+        pytest.param(
+            {"hash_ids": True, "strict": True},
+            {"hashIds": False, "strict": False},
+            False,
+            False,
+            id="account-turns-off",
+        ),
+        pytest.param({"hash_ids": True}, {"hashIds": None}, True, False, id="null-follows-server"),
+    ],
+)
+def test_an_account_may_carry_its_own_strict_and_hash_ids(
+    make_client: MakeClient,
+    server: dict[str, Any],
+    account: dict[str, Any],
+    hashed: bool,
+    strict: bool,
+) -> None:
+    client = make_client(**server)
+    made = client.post("/_mock/accounts", json={"name": "own", **account}).json()["data"]
+    auth = {"Authorization": f"Bearer {made['key']}"}
+    body = {"eventName": "Clicks", "value": 1, "userId": "u1"}
+    created = client.post("/tracking/events", json=body, headers=auth)
+    assert (len(created.json()["data"]["userId"]) == 64) is hashed
+    listed = client.get("/_mock/events?account=own").json()["data"]["nodes"]
+    assert (len(listed[0]["userId"]) == 64) is hashed
+    flagged = client.post("/tracking/events", json={**body, "colour": "red"}, headers=auth)
+    assert (flagged.status_code == 400) is strict
+    client.post("/_mock/reset?account=own")
+    again = client.post("/tracking/events", json=body, headers=auth)
+    assert (len(again.json()["data"]["userId"]) == 64) is hashed, "a reset keeps the options"

@@ -395,3 +395,15 @@ def test_campaign_coupons(accounts: TestClient) -> None:
         == 400
     )
     assert accounts.get("/client/campaigns/cmp_spring/coupons").status_code == 401
+
+
+def test_a_snake_case_body_gets_a_400_that_names_the_camel_case_field(client: TestClient) -> None:
+    response = client.post(
+        "/tracking/events", json={"event_name": "Orders", "value": 1}, headers=AUTH
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "success": False,
+        "error": "eventName is required (the body has event_name; fields are camelCase)",
+    }
+    assert state_of(client).store.events("default") == []

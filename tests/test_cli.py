@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import queue
 import signal
@@ -168,3 +169,52 @@ def test_a_taken_port_is_one_clear_line() -> None:
 def test_version_and_help() -> None:
     assert run("--version").stdout.startswith("tracking-mock ")
     assert "sk_test_default" in run("--help").stdout
+
+
+def test_help_lists_the_subcommands_with_a_line_each() -> None:
+    from tracking_mock.cli import SUBCOMMANDS
+
+    help_text = run("--help").stdout
+    for name in SUBCOMMANDS:
+        line = next(line for line in help_text.splitlines() if line.split()[:1] == [name])
+        assert len(line.split()) > 3, line
+    assert "contract" in SUBCOMMANDS
+    assert run("contract", "--help").stdout.startswith("usage: tracking-mock contract ")
+
+
+def _parsers() -> list[argparse.ArgumentParser]:
+    from tracking_mock.cli import build_parser
+    from tracking_mock.contract_suite.command import build_parser as build_contract_parser
+
+    return [build_parser(), build_contract_parser()]
+
+
+@pytest.mark.parametrize("parser", _parsers(), ids=["tracking-mock", "contract"])
+def test_every_flag_has_a_one_line_help_text(parser: argparse.ArgumentParser) -> None:
+    missing = [
+        action.option_strings
+        for action in parser._actions
+        if not action.help or "\n" in action.help or action.help == argparse.SUPPRESS
+    ]
+    assert missing == []
+
+
+def test_the_bundled_key_refused_after_fixtures_is_explained_in_the_log_and_journal(
+    start: type[Running], tmp_path: Path
+) -> None:
+    fixture = tmp_path / "acme.yaml"
+    fixture.write_text("version: 1\naccounts:\n  acme: {keys: [sk_acme]}\n")
+    server = start([*PYTHON_M, "--port", "0", "--fixtures", str(fixture)])
+    with httpx.Client(base_url=server.url, timeout=5) as client:
+        refused = client.get(
+            "/tracking/events", headers={"Authorization": "Bearer sk_test_default"}
+        )
+        (call,) = client.get("/_mock/calls").json()["data"]["nodes"]
+    assert refused.status_code == 401
+    assert "--fixtures" not in refused.text
+    assert "the bundled accounts are replaced by --fixtures" in call["note"]
+    code, stderr = server.stop()
+    assert code == 0
+    (logged,) = [line for line in stderr.splitlines() if "refused with 401" in line]
+    assert logged.startswith("WARNING tracking_mock: GET '/tracking/events' refused with 401: ")
+    assert "the bundled accounts are replaced by --fixtures" in logged

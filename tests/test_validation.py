@@ -308,3 +308,55 @@ def test_coupon_paging(items: list[tuple[str, str]], expected: tuple[int, int]) 
 def test_coupon_paging_out_of_range_is_refused(items: list[tuple[str, str]]) -> None:
     with pytest.raises(BadRequest):
         parse_coupon_page(items)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        pytest.param(
+            {"event_name": "a", "value": 1},
+            "eventName is required (the body has event_name; fields are camelCase)",
+            id="snake_case",
+        ),
+        pytest.param(
+            {"EventName": "a", "value": 1},
+            "eventName is required (the body has EventName; names are case-sensitive)",
+            id="case-variant",
+        ),
+        pytest.param(
+            {"event-name": "a", "value": 1},
+            "eventName is required (the body has event-name; fields are camelCase)",
+            id="kebab-case",
+        ),
+        pytest.param(
+            {"eventName": "a", "VALUE": 1},
+            "value is required (the body has VALUE; names are case-sensitive)",
+            id="upper-case-value",
+        ),
+        pytest.param(
+            {"name": "a", "value": 1}, "eventName is required", id="no-look-alike-no-hint"
+        ),
+    ],
+)
+def test_a_missing_field_names_its_misspelling_in_the_400(raw: object, message: str) -> None:
+    with pytest.raises(BadRequest) as caught:
+        validate_event(raw)
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("field", "update", "meant"),
+    [
+        pytest.param("transaction_id", False, "transactionId", id="snake-optional"),
+        pytest.param("USERID", False, "userId", id="upper-optional"),
+        pytest.param("ID", True, "id", id="update-id"),
+        pytest.param("ID", False, None, id="id-is-not-a-create-field"),
+        pytest.param("colour", False, None, id="unrelated"),
+    ],
+)
+def test_an_unknown_field_that_misspells_a_documented_one_says_which(
+    field: str, update: bool, meant: str | None
+) -> None:
+    _, warnings = validate_event(body(**{field: "x"}), update=update)
+    hint = f" (did you mean {meant}?)" if meant else ""
+    assert [w.message for w in warnings] == [f"unknown field '{field}' was ignored{hint}"]

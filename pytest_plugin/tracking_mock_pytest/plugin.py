@@ -42,7 +42,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="KEY",
         default=None,
         help="with --tracking-url: every test uses this existing key's account (shared "
-        "state, on purpose) and only tracking_server.url and .api_key work",
+        "state, on purpose); only tracking_server.url, .url_for(), .api_key and .headers work",
     )
 
 
@@ -59,10 +59,9 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def tracking_server_settings() -> Settings:
     """Settings of the session's mock server; override this fixture to change them."""
-    from tracking_mock.settings import Settings
+    from .overrides import default_settings
 
-    # No seed files by default: each test's account starts empty.
-    return Settings(port=0, fixtures=())
+    return default_settings()
 
 
 class TrackingPlugin:
@@ -103,6 +102,10 @@ class TrackingPlugin:
             else:
                 self.live = (settings, session)
                 return session
+        from .overrides import SettingNotApplicable
+
+        if isinstance(failure, SettingNotApplicable):  # the server is fine; the settings are not
+            raise SettingNotApplicable(str(failure)) from None
         raise TrackingServerError(f"the mock server is not available: {failure}") from failure
 
     def _stop_live(self) -> None:

@@ -9,9 +9,11 @@ import httpx
 
 from tracking_mock import limits
 from tracking_mock.models import AccountSpec, SeedEvent
+from tracking_mock.settings import Settings
 
 from .backend import AccountRef, ClockControl, FaultControl, TrackingServerError
 from .calls import Call
+from .overrides import account_options
 
 ADMIN_TIMEOUT = 10.0
 """Seconds any one admin request may take; a suite never hangs on an unreachable target."""
@@ -75,6 +77,18 @@ class AdminClient:
             f"{method} {self.url}{path} answered {response.status_code}: "
             f"{message or response.text[:200]!r}"
         )
+
+    def accepts_key(self, key: str) -> bool:
+        """Whether the target's API takes ``key`` (anything but 401 to one listing)."""
+        try:
+            response = self._http.get(
+                "/tracking/events",
+                params={"limit": "1"},
+                headers={"Authorization": f"Bearer {key}"},
+            )
+        except httpx.HTTPError as exc:
+            raise TrackingServerError(f"cannot reach {self.url}/tracking/events: {exc!r}") from exc
+        return response.status_code != 401
 
     def close(self) -> None:
         self._http.close()
@@ -148,13 +162,34 @@ class RemoteBackend:
     # Made at setup: a target that cannot make accounts must fail the setup, not the test.
     lazy_accounts = False
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, account_options: dict[str, Any] | None = None) -> None:
         self.url = url.rstrip("/")
         self._admin = AdminClient(self.url)
+        self._options = dict(account_options or {})
+        """Per-account settings every test's account is made with (``strict``, ``hashIds``)."""
+
+    @classmethod
+    def for_settings(cls, url: str, settings: Settings) -> RemoteBackend:
+        """A backend whose accounts carry ``settings``; refuses what the target cannot apply."""
+        backend = cls(url)
+        try:
+            backend._options = account_options(
+                settings, backend.url, backend.target_settings, backend._admin.accepts_key
+            )
+        except BaseException:
+            backend.close()
+            raise
+        return backend
+
+    def target_settings(self) -> dict[str, Any] | None:
+        """The target's server-wide settings from ``/_mock/health`` (``None``: not reported)."""
+        data = self._admin.call("GET", "/_mock/health")
+        reported = data.get("settings") if isinstance(data, dict) else None
+        return reported if isinstance(reported, dict) else None
 
     def open_account(self) -> AccountRef:
         try:
-            data = self._admin.call("POST", "/_mock/accounts", {})
+            data = self._admin.call("POST", "/_mock/accounts", self._options)
         except (TrackingServerError, ValueError) as exc:
             raise TrackingServerError(
                 f"{self.url} cannot give this test an account of its own ({exc}); "
@@ -209,8 +244,9 @@ class SharedKeyBackend:
     def _unsupported(self) -> TrackingServerError:
         return TrackingServerError(
             "with --tracking-key the tests share that key's account on the target and the "
-            "plugin has no /_mock admin surface to read or change it: only url and api_key "
-            "are available (drop --tracking-key to get an account of its own per test)"
+            "plugin has no /_mock admin surface to read or change it: only url, url_for(), "
+            "api_key and headers are available (drop --tracking-key to get an account of its "
+            "own per test)"
         )
 
     def open_account(self) -> AccountRef:

@@ -122,9 +122,14 @@ def start_session(config: pytest.Config, settings: Settings) -> TrackingSession:
     key: str | None = config.getoption("tracking_key")
     backend: Backend
     if url:
+        from .overrides import refuse_with_shared_key
         from .remote import RemoteBackend, SharedKeyBackend
 
-        backend = SharedKeyBackend(url, key) if key else RemoteBackend(url)
+        if key:
+            refuse_with_shared_key(settings, url)
+            backend = SharedKeyBackend(url, key)
+        else:
+            backend = RemoteBackend.for_settings(url, settings)
     else:
         from .local import LocalBackend
 

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from . import __version__, limits, render
 from .calls import call_context
-from .endpoints import mock_state, read_json
+from .endpoints import hash_ids_for, mock_state, read_json
 from .errors import BadRequest, NotFound, SeedError
 from .models import AccountSpec
 from .responses import JSONResponse
@@ -56,6 +56,23 @@ async def _body(request: Request, state: MockState) -> dict[str, Any]:
     return body
 
 
+def _server_settings(state: MockState) -> dict[str, Any]:
+    """The server-wide settings a client (the pytest plugin) compares its wishes with.
+
+    ``strict`` and ``hashIds`` are the defaults an account's own options override.
+    """
+    settings = state.settings
+    return {
+        "strict": settings.strict,
+        "hashIds": settings.hash_ids,
+        "maxBodyBytes": settings.max_body_bytes,
+        "journalSize": settings.journal_size,
+        "journalBodyBytes": settings.journal_body_bytes,
+        "maxQueryParams": settings.max_query_params,
+        "maxAccounts": settings.max_accounts,
+    }
+
+
 async def health(request: Request) -> Response:
     """Status, version, accounts with their event counts, and the fixture files loaded."""
     state = mock_state(request)
@@ -65,6 +82,7 @@ async def health(request: Request) -> Response:
             "status": "ok",
             "version": __version__,
             "strict": state.settings.strict,
+            "settings": _server_settings(state),
             "fixtures": list(state.seed.files),
             "accounts": [{"name": name, "events": count} for name, count in counts.items()],
             "events": sum(counts.values()),
@@ -125,10 +143,10 @@ async def events(request: Request) -> Response:
     name = request.query_params.get("account")
     if name is None:
         raise BadRequest("account is required: /_mock/events?account=NAME")
-    _account(state, name)
+    hash_ids = hash_ids_for(state, _account(state, name))
     limit = _query_int(request, "limit", limits.ADMIN_EVENTS_DEFAULT, limits.ADMIN_EVENTS_MAX)
     stored = state.store.events(name)
-    nodes = [render.event_json(e, hash_ids=state.settings.hash_ids) for e in stored[:limit]]
+    nodes = [render.event_json(e, hash_ids=hash_ids) for e in stored[:limit]]
     return _ok({"nodes": nodes, "totalCount": len(stored)})
 
 

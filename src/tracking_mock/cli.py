@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib
 import logging
 import signal
 import sys
@@ -22,6 +23,14 @@ from .settings import DEFAULT_API_KEY, Settings
 PROG = "tracking-mock"
 _DEFAULTS = Settings()
 _LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "contract": (
+        "tracking_mock.contract_suite.command",
+        "check that a Tracking API (this mock or the real one) behaves as documented",
+    ),
+}
+"""Subcommand name to the module whose ``main(argv)`` runs it, and its one-line help."""
 
 
 class UsageError(Exception):
@@ -46,10 +55,14 @@ def _port(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    commands = "\n".join(f"  {name:<10} {text}" for name, (_, text) in SUBCOMMANDS.items())
     parser = _Parser(
         prog=PROG,
-        description="A local emulator of the Oppizi Tracking API.",
-        epilog=f"With no fixtures defining accounts, the key {DEFAULT_API_KEY} works.",
+        usage=f"{PROG} [options] | {PROG} {{{','.join(SUBCOMMANDS)}}} ...",
+        description="A local emulator of the Oppizi Tracking API: serve it on a port.",
+        epilog=f"subcommands ({PROG} COMMAND --help for each):\n{commands}\n\n"
+        f"With no fixtures defining accounts, the key {DEFAULT_API_KEY} works.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(
@@ -67,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         action="extend",
         metavar="PATH",
-        help="YAML files or folders; replace the bundled fixtures",
+        help="YAML files or folders; replace the bundled accounts and their sk_test_default key",
     )
     parser.add_argument(
         "--api-key",
@@ -81,13 +94,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--hash-ids", action="store_true", help="return userId and transactionId as SHA-256 hex"
     )
     parser.add_argument(
-        "--max-body-bytes", type=_positive, default=_DEFAULTS.max_body_bytes, metavar="N"
+        "--max-body-bytes",
+        type=_positive,
+        default=_DEFAULTS.max_body_bytes,
+        metavar="N",
+        help="larger request bodies get 413 (default: %(default)s)",
     )
     parser.add_argument(
-        "--journal-size", type=_positive, default=_DEFAULTS.journal_size, metavar="N"
+        "--journal-size",
+        type=_positive,
+        default=_DEFAULTS.journal_size,
+        metavar="N",
+        help="calls the journal keeps, oldest dropped first (default: %(default)s)",
     )
     parser.add_argument(
-        "--log-level", choices=_LOG_LEVELS, default=_DEFAULTS.log_level, type=str.lower
+        "--log-level",
+        choices=_LOG_LEVELS,
+        default=_DEFAULTS.log_level,
+        type=str.lower,
+        help="server log verbosity (default: %(default)s)",
     )
     return parser
 
@@ -141,10 +166,9 @@ def serve(settings: Settings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["contract"]:
-        from .contract_suite.command import main as contract_main
-
-        return contract_main(argv[1:])
+    if argv and argv[0] in SUBCOMMANDS:
+        command = importlib.import_module(SUBCOMMANDS[argv[0]][0])
+        return int(command.main(argv[1:]))
     try:
         settings = settings_from_args(build_parser().parse_args(argv))
     except (UsageError, ValueError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import re
 from typing import Any, cast
@@ -22,6 +23,7 @@ from .errors import (
     UnsupportedMediaType,
 )
 from .faults import reason
+from .hints import FIXTURES_REPLACED, refused_key_note
 from .models import ContractWarning
 from .responses import JSONResponse
 from .state import MockState
@@ -33,6 +35,7 @@ from .validation import (
     validate_event,
 )
 
+logger = logging.getLogger("tracking_mock")
 _KEY_RE = re.compile(r"\S+")
 LEGACY_PATH_WARNING = ContractWarning(
     "legacy-path", "/events is the older path; the API documents /tracking/events"
@@ -67,7 +70,11 @@ def authenticate(request: Request, state: MockState, call: CallContext) -> Accou
 
 async def admit(request: Request, state: MockState, call: CallContext) -> Account:
     """Authenticate, then apply the account's injected delays, failures and rate limit."""
-    account = authenticate(request, state, call)
+    try:
+        account = authenticate(request, state, call)
+    except (Unauthorized, Forbidden) as refused:
+        _explain_refusal(request, state, call, refused.status)
+        raise
     if not account.faults.active:
         return account
     verdict = account.faults.judge(request.method, request.url.path)
@@ -96,12 +103,39 @@ async def admit(request: Request, state: MockState, call: CallContext) -> Accoun
     return account
 
 
-def flag(state: MockState, call: CallContext, warnings: list[ContractWarning]) -> None:
+def _explain_refusal(request: Request, state: MockState, call: CallContext, status: int) -> None:
+    """Put why the key was refused on the call's journal record (and in the log)."""
+    header = request.headers.get("authorization")
+    disabled = call.account if status == Forbidden.status else None
+    call.note = note = refused_key_note(header, state.settings, disabled)
+    # The one a new user trips on unawares is worth a line at the default log level.
+    level = logging.WARNING if FIXTURES_REPLACED in note else logging.INFO
+    # The path is the client's (a campaign id may be anything): quoted and cut, one line.
+    logger.log(
+        level, "%s %.100r refused with %d: %s", request.method, request.url.path, status, note
+    )
+
+
+def strict_for(state: MockState, account: Account) -> bool:
+    """The account's own strict mode when it has one, else the server's."""
+    own = account.spec.strict
+    return state.settings.strict if own is None else own
+
+
+def hash_ids_for(state: MockState, account: Account) -> bool:
+    """The account's own ``hashIds`` when it has one, else the server's ``--hash-ids``."""
+    own = account.spec.hash_ids
+    return state.settings.hash_ids if own is None else own
+
+
+def flag(
+    state: MockState, call: CallContext, account: Account, warnings: list[ContractWarning]
+) -> None:
     """Record contract warnings; in strict mode refuse the call instead."""
     if not warnings:
         return
     call.warnings.extend(warnings)
-    if state.settings.strict:
+    if strict_for(state, account):
         raise BadRequest(
             "contract warning (strict mode): " + "; ".join(w.message for w in warnings)
         )
@@ -137,27 +171,31 @@ async def _list(request: Request, legacy: bool) -> Response:
     query, warnings = list_query(
         request.scope["query_string"], max_params=state.settings.max_query_params
     )
-    flag(state, call, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
+    flag(state, call, account, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
     page = state.store.list_events(account, query)
-    return JSONResponse(render.page_json(page, hash_ids=state.settings.hash_ids))
+    return JSONResponse(render.page_json(page, hash_ids=hash_ids_for(state, account)))
 
 
 async def _create(request: Request, legacy: bool) -> Response:
     state, call = mock_state(request), call_context(request.scope)
     account = await admit(request, state, call)
     fields, warnings = validate_event(await read_json(request, state, call))
-    flag(state, call, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
+    flag(state, call, account, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
     event = state.store.create_event(account, fields)
-    return JSONResponse(render.success(render.event_json(event, hash_ids=state.settings.hash_ids)))
+    return JSONResponse(
+        render.success(render.event_json(event, hash_ids=hash_ids_for(state, account)))
+    )
 
 
 async def _update(request: Request, legacy: bool) -> Response:
     state, call = mock_state(request), call_context(request.scope)
     account = await admit(request, state, call)
     fields, warnings = validate_event(await read_json(request, state, call), update=True)
-    flag(state, call, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
+    flag(state, call, account, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
     event = state.store.update_event(account, fields)
-    return JSONResponse(render.success(render.event_json(event, hash_ids=state.settings.hash_ids)))
+    return JSONResponse(
+        render.success(render.event_json(event, hash_ids=hash_ids_for(state, account)))
+    )
 
 
 _BY_METHOD = {"GET": _list, "HEAD": _list, "POST": _create, "PUT": _update}

@@ -54,6 +54,8 @@ class CallRecord(NamedTuple):
     warnings: tuple[ContractWarning, ...]
     fault: str | None
     duration_ms: float
+    note: str | None = None
+    """Why the call was refused (401/403), for the reader: never part of the answer."""
 
     @property
     def headers(self) -> dict[str, str]:
@@ -92,6 +94,7 @@ class CallRecord(NamedTuple):
             "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
             "fault": self.fault,
             "durationMs": round(self.duration_ms, 3),
+            "note": self.note,
         }
 
 

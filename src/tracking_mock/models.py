@@ -106,3 +106,7 @@ class AccountSpec:
     events: tuple[SeedEvent, ...] = ()
     disabled: bool = False
     """A disabled account's keys are recognised but refused with 403."""
+    strict: bool | None = None
+    """This account's own strict mode; ``None`` follows the server's ``strict``."""
+    hash_ids: bool | None = None
+    """This account's own ``hashIds``; ``None`` follows the server's ``hash_ids``."""

@@ -33,7 +33,7 @@ _ALLOWED_TAGS = {
 }
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _TOP_KEYS = {"version", "accounts"}
-_ACCOUNT_KEYS = {"keys", "campaigns", "metrics", "events", "disabled"}
+_ACCOUNT_KEYS = {"keys", "campaigns", "metrics", "events", "disabled", "strict", "hashIds"}
 _SEED_ONLY_EVENT_KEYS = {"id", "createdAt"}
 
 
@@ -263,6 +263,11 @@ def _account(name: str, body: dict[str, Any], ids: set[str]) -> AccountSpec:
     disabled = body.get("disabled", False)
     if not isinstance(disabled, bool):
         raise SeedError(f"{_line(body, 'disabled')}disabled must be true or false")
+    # Per-account overrides of --strict and --hash-ids (absent or null: the server's).
+    options = {name: body.get(name) for name in ("strict", "hashIds")}
+    for option, value in options.items():
+        if value is not None and not isinstance(value, bool):
+            raise SeedError(f"{_line(body, option)}{option} must be true, false or null")
 
     campaigns: dict[str, tuple[str, ...]] = {}
     coupon_owner: dict[str, str] = {}
@@ -294,7 +299,16 @@ def _account(name: str, body: dict[str, Any], ids: set[str]) -> AccountSpec:
     if not isinstance(raw_events, list):
         raise SeedError(f"{_line(body, 'events')}events of {name!r} must be a list")
     events = tuple(_event(raw, name, ids, _line(body, "events")) for raw in raw_events)
-    return AccountSpec(name, keys, campaigns, metrics, events, disabled)
+    return AccountSpec(
+        name,
+        keys,
+        campaigns,
+        metrics,
+        events,
+        disabled,
+        strict=options["strict"],
+        hash_ids=options["hashIds"],
+    )
 
 
 def _event(raw: object, account: str, ids: set[str], fallback: str) -> SeedEvent:

@@ -78,7 +78,8 @@ class Store:
                 return
             account = self.account(name)
             configured = next((s for s in self._specs if s.name == name), None)
-            fresh = Account(configured or AccountSpec(name, account.spec.keys, {}, {}))
+            own = replace(account.spec, campaigns={}, metrics={}, events=())
+            fresh = Account(configured or own)
             self._accounts[name] = fresh
             for key in fresh.spec.keys:
                 self._keys[key] = fresh
@@ -101,7 +102,11 @@ class Store:
                     raise Conflict(f"event id {seed.id!r} exists already in {name!r}")
             campaigns = {**account.spec.campaigns, **spec.campaigns}
             merged = replace(
-                account.spec, campaigns=campaigns, metrics={**account.spec.metrics, **spec.metrics}
+                account.spec,
+                campaigns=campaigns,
+                metrics={**account.spec.metrics, **spec.metrics},
+                strict=account.spec.strict if spec.strict is None else spec.strict,
+                hash_ids=account.spec.hash_ids if spec.hash_ids is None else spec.hash_ids,
             )
             account.spec = merged
             account.coupon_campaigns = coupon_table(campaigns)

@@ -28,6 +28,8 @@ _OPTIONAL_STRINGS = {
 }
 _CREATE_FIELDS = frozenset({"eventName", "value", "metadata", *_OPTIONAL_STRINGS})
 _UPDATE_FIELDS = _CREATE_FIELDS | {"id"}
+_SPELLINGS = {name.lower(): name for name in _UPDATE_FIELDS}
+"""A documented field by its spelling with case, ``_`` and ``-`` ignored (``event_name``)."""
 _LIMIT_RE = re.compile(r"[0-9]{1,9}")
 _NUMBER_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _METADATA_PREFIX = "metadata."
@@ -145,6 +147,39 @@ def _optional_string(body: dict[str, Any], name: str) -> str | None:
     return _check_text(name, value, limits.STRING_FIELD_MAX_CHARS)
 
 
+def documented_field(name: str, known: frozenset[str] = _UPDATE_FIELDS) -> str | None:
+    """The documented field that ``name`` misspells by case, ``_`` or ``-`` (``event_name``).
+
+    ``None`` when ``name`` is documented itself or resembles none of ``known``.
+    """
+    if name in known:
+        return None
+    match = _SPELLINGS.get(name.replace("_", "").replace("-", "").lower())
+    return match if match in known else None
+
+
+def _spelling_hint(body: dict[str, Any], field: str, known: frozenset[str]) -> str:
+    """`` (the body has event_name; fields are camelCase)`` when the body misspells ``field``."""
+    for name in body:
+        if documented_field(name, known) == field:
+            camel = "_" in name or "-" in name
+            why = "fields are camelCase" if camel else "names are case-sensitive"
+            return f" (the body has {_short(name)}; {why})"
+    return ""
+
+
+def _require(body: dict[str, Any], field: str, known: frozenset[str]) -> None:
+    if body.get(field) is None:
+        # The hint adds to the mock's own message; the status and envelope stay the API's.
+        raise BadRequest(f"{field} is required{_spelling_hint(body, field, known)}")
+
+
+def _unknown_field(name: str, known: frozenset[str]) -> ContractWarning:
+    meant = documented_field(name, known)
+    hint = f" (did you mean {meant}?)" if meant is not None else ""
+    return ContractWarning("unknown-field", f"unknown field '{_short(name)}' was ignored{hint}")
+
+
 def validate_event(
     body: object, *, update: bool = False
 ) -> tuple[EventFields, list[ContractWarning]]:
@@ -152,10 +187,9 @@ def validate_event(
     if not isinstance(body, dict):
         raise BadRequest(f"body must be a JSON object, not {_json_type(body)}")
     warnings: list[ContractWarning] = []
-    if "eventName" not in body or body["eventName"] is None:
-        raise BadRequest("eventName is required")
-    if "value" not in body or body["value"] is None:
-        raise BadRequest("value is required")
+    known = _UPDATE_FIELDS if update else _CREATE_FIELDS
+    _require(body, "eventName", known)
+    _require(body, "value", known)
     event_name = _optional_string(body, "eventName")
     if not event_name:
         raise BadRequest("eventName must not be empty")
@@ -169,12 +203,7 @@ def validate_event(
         coupon=_optional_string(body, "coupon"),
         id=_optional_string(body, "id") if update else None,
     )
-    known = _UPDATE_FIELDS if update else _CREATE_FIELDS
-    for name in body:
-        if name not in known:
-            warnings.append(
-                ContractWarning("unknown-field", f"unknown field '{_short(name)}' was ignored")
-            )
+    warnings.extend(_unknown_field(name, known) for name in body if name not in known)
     warnings.extend(recommended_event_warnings(fields))
     return fields, warnings
 

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,9 @@ from starlette.routing import Route
 from tracking_mock import DEFAULT_API_KEY, create_app, limits, mock_state_of
 from tracking_mock.cli import main
 from tracking_mock.contract_suite import CHECKS, Check, run_contract
+from tracking_mock.models import AccountSpec
 from tracking_mock.server import ServerThread
+from tracking_mock.store import Store
 
 START_TIMEOUT = 20.0
 RUN_TIMEOUT = 90.0
@@ -190,3 +192,57 @@ def test_contract_reports_an_api_of_another_shape_without_crashing() -> None:
     assert not report.ok
     assert statuses <= {"differ", "skip"}
     assert len(report.differences) == len([c for c in CHECKS if not c.mock_only]) - 1
+
+
+@pytest.mark.parametrize(
+    ("make_key", "status"),
+    [
+        pytest.param(lambda store: "sk_wrong_key", 401, id="unknown-key-401"),
+        pytest.param(
+            lambda store: store.add_account(
+                AccountSpec("user-disabled", ("sk_disabled",), {}, {}, disabled=True)
+            ).spec.keys[0],
+            403,
+            id="disabled-key-403",
+        ),
+    ],
+)
+def test_contract_stops_with_one_line_when_the_key_is_refused(
+    mock_url: str,
+    mock_app: Starlette,
+    capsys: pytest.CaptureFixture[str],
+    make_key: Callable[[Store], str],
+    status: int,
+) -> None:
+    store = mock_state_of(mock_app).store
+    key = make_key(store)
+    before = dict(store.counts())
+    code = main(["contract", "--url", mock_url, "--key", key])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith(
+        f"tracking-mock contract: error: {mock_url}: the key was refused ({status} "
+    )
+    assert line.endswith("; check --key")
+    assert key not in line
+    assert dict(store.counts()) == before, "no check ran"
+
+
+def test_contract_against_a_mock_leaves_the_users_accounts_as_they_were(
+    mock_url: str, mock_app: Starlette, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = mock_state_of(mock_app)
+    before = {name: list(state.store.events(name)) for name in state.store.counts()}
+    code = main(["contract", "--url", mock_url, "--key", DEFAULT_API_KEY])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    (worked_in,) = [line for line in out.splitlines() if "account of its own" in line]
+    assert "removed at the end" in worked_in
+    after = {name: list(state.store.events(name)) for name in state.store.counts()}
+    assert after == before, "same accounts, same events"
+    contract_calls = [
+        r for r in state.journal.records() if (r.account or "").startswith("contract-")
+    ]
+    assert contract_calls == [], "the run's calls went with its account"

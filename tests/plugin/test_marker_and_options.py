@@ -100,6 +100,10 @@ def test_options_and_marker_are_documented(pytester: pytest.Pytester) -> None:
     help_text = pytester.runpytest_inprocess("--help").stdout.str()
     for option in ("--tracking-strict", "--tracking-url=URL", "--tracking-key=KEY"):
         assert option in help_text
+    # What works with a shared key is what the README lists.
+    assert "only tracking_server.url, .url_for(), .api_key and .headers work" in " ".join(
+        help_text.split()
+    )
     markers = pytester.runpytest_inprocess("--markers").stdout.str()
     assert "@pytest.mark.tracking_fixtures(*paths, account=None)" in markers
 

@@ -84,7 +84,8 @@ from tracking_mock_pytest import TrackingServerError
 
 def test_it(tracking_server):
     assert tracking_server.api_key == "sk_test_default"
-    with pytest.raises(TrackingServerError, match="only url and api_key"):
+    assert tracking_server.headers == {"Authorization": "Bearer sk_test_default"}
+    with pytest.raises(TrackingServerError, match="only url, url_for.., api_key and headers"):
         tracking_server.events
 """
     )

@@ -11,7 +11,7 @@ import httpx
 
 from .checks import CHECKS
 from .report import render_json, render_text
-from .runner import run_contract
+from .runner import KeyRefused, run_contract
 
 PROG = "tracking-mock contract"
 
@@ -43,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Check that a Tracking API (the mock or the real one) behaves as documented. "
             "Against the real API only checks that touch the run's own events run."
         ),
-        epilog="Exit code: 0 no difference, 1 a difference, 2 a bad command line.",
+        epilog="Exit code: 0 no difference, 1 a difference (or an unreachable URL), "
+        "2 a bad command line or a refused key (checked first, before any check runs). "
+        "Against a mock the run works in an account of its own, removed at the end.",
     )
     parser.add_argument("--url", required=True, help="base URL, e.g. http://127.0.0.1:8080")
     parser.add_argument("--key", required=True, help="the client key to authenticate with")
@@ -94,6 +96,9 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
             timeout=args.timeout,
             other_key=args.other_key,
         )
+    except KeyRefused as exc:
+        print(f"{PROG}: error: {args.url}: {exc}; check --key", file=sys.stderr)
+        return 2
     except (httpx.HTTPError, ValueError) as exc:
         print(f"{PROG}: error: cannot reach {args.url}: {exc}", file=sys.stderr)
         return 1

@@ -27,8 +27,10 @@ def render_text(report: Report) -> str:
     lines = [
         f"tracking-mock contract: {report.url} (target: {report.target}, run id: {report.run_id})",
         f"Events created by this run carry metadata.contractRun={report.run_id}.",
-        "",
     ]
+    if report.account is not None:
+        lines.append(f"It worked in an account of its own, {report.account}, removed at the end.")
+    lines.append("")
     width = max((len(o.name) for o in report.outcomes), default=10)
     for outcome in report.outcomes:
         source = f"[{outcome.source}]"
@@ -55,6 +57,7 @@ def render_json(report: Report) -> str:
         "target": report.target,
         "runId": report.run_id,
         "ok": report.ok,
+        "account": report.account,
         "outcomes": [asdict(outcome) for outcome in report.outcomes],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

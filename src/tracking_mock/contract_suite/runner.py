@@ -10,7 +10,7 @@ from typing import Literal
 import httpx
 
 from .checks import CHECKS, Check
-from .context import Context
+from .context import EVENTS, Context
 from .expect import Difference, Skip
 from .probe import Probe
 
@@ -39,6 +39,8 @@ class Report:
     target: str
     run_id: str
     outcomes: list[Outcome] = field(default_factory=list)
+    account: str | None = None
+    """The account of its own the run worked in (a mock target), removed when it ended."""
 
     @property
     def differences(self) -> list[Outcome]:
@@ -49,6 +51,41 @@ class Report:
     def ok(self) -> bool:
         """No check found a difference (skipped checks do not count)."""
         return not self.differences
+
+
+class KeyRefused(Exception):
+    """The target refused the run's key (401 or 403): no check could mean anything."""
+
+    def __init__(self, status: int, error: str) -> None:
+        super().__init__(f"the key was refused ({status} {error})")
+        self.status = status
+
+
+def check_key(probe: Probe) -> None:
+    """Raise ``KeyRefused`` when one listing with the probe's key answers 401 or 403."""
+    answer = probe.get(EVENTS, params={"limit": "1"})
+    if answer.status in (401, 403):
+        body = answer.body
+        error = body.get("error") if isinstance(body, dict) else None
+        shown = error if isinstance(error, str) and error else answer.text
+        # Whatever the target answered, the command prints one short line.
+        raise KeyRefused(answer.status, " ".join(shown.split())[:100] or "no body")
+
+
+def own_account(ctx: Context) -> str | None:
+    """On a mock target, make an account for the run and switch the probe to its key.
+
+    The user's accounts are then left as they were: the run's events, calls and scratch
+    accounts all go when ``ctx.cleanup()`` removes it. ``None`` when the target cannot make
+    accounts (the run then works with the user's key, tagging its events as against the
+    real API).
+    """
+    try:
+        key = ctx.new_account()
+    except Difference:
+        return None
+    ctx.probe.key = key
+    return ctx.scratch_accounts[-1]
 
 
 def detect_target(probe: Probe) -> str:
@@ -100,14 +137,19 @@ def run_contract(
     run_id: str | None = None,
     other_key: str | None = None,
 ) -> Report:
-    """Run every check (or those whose name starts with one of ``only``) against ``url``."""
+    """Run every check (or those whose name starts with one of ``only``) against ``url``.
+
+    Raises ``KeyRefused`` before any check when the target refuses ``key``.
+    """
     prefixes = tuple(only)
     probe = Probe(url, key, timeout=timeout)
     try:
         resolved = detect_target(probe) if target == "auto" else target
+        check_key(probe)
         ctx = Context(probe, run_id or new_run_id(), resolved, other_key=other_key)
-        report = Report(url=probe.url, target=resolved, run_id=ctx.run_id)
         try:
+            account = own_account(ctx) if resolved == "mock" else None
+            report = Report(probe.url, resolved, ctx.run_id, account=account)
             for check in checks:
                 if prefixes and not check.name.startswith(prefixes):
                     continue

@@ -85,6 +85,7 @@ def _call_record() -> Schema:
             },
             "fault": {"type": ["string", "null"]},
             "durationMs": {"type": "number"},
+            "note": {"type": ["string", "null"]},
         }
     )
 
@@ -127,6 +128,14 @@ def _account_body(*extra: str) -> Schema:
         },
         "events": {"type": "array", "items": _seed_event()},
         "disabled": {"type": "boolean"},
+        "strict": {
+            "type": ["boolean", "null"],
+            "description": "This account's own strict mode; absent or null: the server's.",
+        },
+        "hashIds": {
+            "type": ["boolean", "null"],
+            "description": "This account's own hashIds; absent or null: the server's --hash-ids.",
+        },
     }
     if "name" in extra:
         properties["name"] = {
@@ -163,6 +172,17 @@ def admin_document() -> Schema:
                         "status": {"const": "ok"},
                         "version": _TEXT,
                         "strict": {"type": "boolean"},
+                        "settings": _object(
+                            {
+                                "strict": {"type": "boolean"},
+                                "hashIds": {"type": "boolean"},
+                                "maxBodyBytes": {"type": "integer"},
+                                "journalSize": {"type": "integer"},
+                                "journalBodyBytes": {"type": "integer"},
+                                "maxQueryParams": {"type": "integer"},
+                                "maxAccounts": {"type": "integer"},
+                            }
+                        ),
                         "fixtures": {"type": "array", "items": _TEXT},
                         "accounts": {
                             "type": "array",
