@@ -81,7 +81,9 @@ def _call_record() -> Schema:
             "account": {"type": ["string", "null"]},
             "warnings": {
                 "type": "array",
-                "items": _object({"code": _TEXT, "message": _TEXT}),
+                "items": _object(
+                    {"code": _TEXT, "message": _TEXT}, {"path": {"type": ["string", "null"]}}
+                ),
             },
             "fault": {"type": ["string", "null"]},
             "durationMs": {"type": "number"},
