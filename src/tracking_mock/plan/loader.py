@@ -273,7 +273,7 @@ def _describe(document: object, error: ValidationError) -> str:
     for step in steps:
         line = line_of(node, step) or line
         where += f"[{step}]" if isinstance(step, int) else f".{step}" if where else str(step)
-        node = node[step] if isinstance(node, dict | list) else None
+        node = node.get(step) if isinstance(node, dict) else None
     if error.validator == "additionalProperties" and isinstance(node, dict):
         allowed = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
         extra = next((key for key in node if key not in allowed), None)

@@ -40,7 +40,8 @@ def check_schema(schema: object) -> str | None:
     if not isinstance(schema, dict | bool):
         return "a JSON Schema must be an object or a boolean"
     try:
-        validators.validator_for(schema, default=Draft202012Validator).check_schema(schema)
+        cls = validators.validator_for(schema, default=Draft202012Validator)
+        cls.check_schema(schema)  # type: ignore[arg-type]  # a boolean is a schema too
     except SchemaError as exc:
         where = "/".join(str(step) for step in exc.absolute_path)
         return f"invalid JSON Schema{f' at {where}' if where else ''}: {exc.message}"
@@ -79,7 +80,8 @@ def _violations(error: ValidationError) -> list[ContractWarning]:
     keyword = str(error.validator)
     instance = error.instance
     if keyword == "required" and isinstance(instance, dict):
-        names = [n for n in error.validator_value if isinstance(n, str) and n not in instance]
+        required = error.validator_value if isinstance(error.validator_value, list) else []
+        names = [n for n in required if isinstance(n, str) and n not in instance]
         # jsonschema raises one error per missing name, and its message starts with its repr.
         name = next((n for n in names if error.message.startswith(repr(n))), None)
         if name is not None:
