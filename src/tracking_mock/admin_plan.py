@@ -9,8 +9,8 @@ from starlette.responses import Response
 
 from .admin import _account, _body, _ok
 from .endpoints import mock_state
-from .errors import BadRequest
-from .plan import PLAN_MODES, PlanError, coverage_report, parse_plan_document
+from .errors import BadRequest, PlanError
+from .plan import PLAN_MODES, coverage_report
 from .state import MockState
 from .store import Account
 
@@ -52,6 +52,8 @@ async def account_plan(request: Request) -> Response:
             raise BadRequest(f"mode must be one of {', '.join(PLAN_MODES)}")
         plan = target.plan.plan
         if "plan" in body:
+            from .plan import parse_plan_document  # loads jsonschema: only when needed
+
             try:
                 plan = None if body["plan"] is None else parse_plan_document(body["plan"])
             except PlanError as exc:

@@ -14,10 +14,10 @@ from typing import NoReturn
 
 from . import __version__
 from .app import create_app
-from .errors import SeedError
+from .errors import PlanError, SeedError
 from .seed import load_seed
 from .server import ServerError, ServerThread
-from .settings import DEFAULT_API_KEY, Settings
+from .settings import DEFAULT_API_KEY, PLAN_MODES, Settings
 
 PROG = "tracking-mock"
 _DEFAULTS = Settings()
@@ -81,6 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--hash-ids", action="store_true", help="return userId and transactionId as SHA-256 hex"
     )
     parser.add_argument(
+        "--plan",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a tracking-plan file (YAML or JSON) to check every event against (repeatable)",
+    )
+    parser.add_argument(
+        "--plan-mode",
+        choices=PLAN_MODES,
+        default=_DEFAULTS.plan_mode,
+        help="what a plan violation does: off, warn (record it) or enforce (400) "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
         "--max-body-bytes", type=_positive, default=_DEFAULTS.max_body_bytes, metavar="N"
     )
     parser.add_argument(
@@ -103,6 +118,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         max_body_bytes=args.max_body_bytes,
         journal_size=args.journal_size,
         log_level=args.log_level,
+        plans=tuple(args.plan),
+        plan_mode=args.plan_mode,
     )
 
 
@@ -145,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .contract_suite.command import main as contract_main
 
         return contract_main(argv[1:])
+    if argv[:1] == ["plan"]:
+        from .plan_command import main as plan_main
+
+        return plan_main(argv[1:])
     try:
         settings = settings_from_args(build_parser().parse_args(argv))
     except (UsageError, ValueError) as exc:
@@ -153,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(settings)
     except SeedError as exc:
         return _fail(f"bad fixture: {exc}")
+    except PlanError as exc:
+        return _fail(f"bad plan: {exc}")
     except OSError as exc:
         where = f"{settings.host}:{settings.port}"
         if exc.errno == errno.EADDRINUSE:

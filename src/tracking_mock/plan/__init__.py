@@ -10,11 +10,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ..errors import PlanError
 from .coverage import PLAN_MODES, Coverage, PlanSlot, coverage_report, format_report
 from .rules import CODES, Plan, suggest
 
 if TYPE_CHECKING:
-    from .loader import PLAN_FORMAT, PlanError, load_plan, parse_plan_document
+    from .loader import PLAN_FORMAT, load_plan, parse_plan_document
 
 __all__ = [
     "CODES",
@@ -30,7 +31,7 @@ __all__ = [
     "parse_plan_document",
     "suggest",
 ]
-_LAZY = {"PLAN_FORMAT", "PlanError", "load_plan", "parse_plan_document"}
+_LAZY = {"PLAN_FORMAT", "load_plan", "parse_plan_document"}
 
 
 def __getattr__(name: str) -> Any:

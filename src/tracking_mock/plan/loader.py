@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.exceptions import best_match
 
 from .. import limits
-from ..errors import SeedError
+from ..errors import PlanError, SeedError
 from ..seed import line_of, read_yaml
 from .rules import (
     METADATA_TYPES,
@@ -101,10 +101,6 @@ PLAN_FORMAT: dict[str, Any] = {
 """The plan file's own shape, as a JSON Schema (the mock checks every plan against it)."""
 
 _FORMAT = Draft202012Validator(PLAN_FORMAT)
-
-
-class PlanError(Exception):
-    """A plan that cannot be loaded; the message names the file, line and rule."""
 
 
 def load_plan(paths: Sequence[Path]) -> Plan:
