@@ -26,7 +26,9 @@ OPTIONAL_FIELDS = {
 
 METADATA_TYPES = ("string", "string[]", "number")
 
-# The violation codes: stable, documented, and each starts with ``plan-``.
+VIOLATION_PREFIX = "plan-"
+"""Every violation code starts with this; other warning codes never do."""
+# The violation codes: stable and documented.
 UNPLANNED_EVENT = "plan-unplanned-event"
 REQUIRED_MISSING = "plan-required-missing"
 FORBIDDEN_FIELD = "plan-forbidden-field"
