@@ -1,4 +1,4 @@
-"""Tracking plans through the plugin: violations, assert_no_violations, marker, settings, summary."""
+"""Tracking plans through the plugin: violations, assertions, marker, settings, summary."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ def post(server, body):
 def changed(**fields):
     body = {**GOOD, **fields}
     return {k: v for k, v in body.items() if v is not None}
+
+def meta(**entries):
+    return changed(metadata={"orderId": "ord-1", **entries})
 """
 
 
@@ -56,14 +59,14 @@ def test_every_violation_code_reaches_tracking_server_violations(plan_dir: pytes
     (changed(eventName="Purchse"), "plan-unplanned-event", "$.eventName"),
     (changed(transactionId=None), "plan-required-missing", "$.transactionId"),
     (changed(coupon="X"), "plan-forbidden-field", "$.coupon"),
-    (changed(metadata={"orderId": "ord-1", "plan": "gold"}), "plan-enum-mismatch", "$.metadata.plan"),
+    (meta(plan="gold"), "plan-enum-mismatch", "$.metadata.plan"),
     (changed(metadata={"orderId": "1"}), "plan-pattern-mismatch", "$.metadata.orderId"),
     (changed(metadata={"orderId": 1}), "plan-type-mismatch", "$.metadata.orderId"),
-    (changed(metadata={"orderId": "ord-1", "tags": ["abcdef"]}), "plan-too-long", "$.metadata.tags[0]"),
+    (meta(tags=["abcdef"]), "plan-too-long", "$.metadata.tags[0]"),
     (changed(value=-1), "plan-out-of-range", "$.value"),
     (changed(value=1.001), "plan-decimals", "$.value"),
-    (changed(metadata={"orderId": "ord-1", "x": "y"}), "plan-additional-metadata", "$.metadata.x"),
-    (changed(metadata={"orderId": "ord-1", "legacyRef": "y"}), "plan-deprecated-metadata", "$.metadata.legacyRef"),
+    (meta(x="y"), "plan-additional-metadata", "$.metadata.x"),
+    (meta(legacyRef="y"), "plan-deprecated-metadata", "$.metadata.legacyRef"),
     ({"eventName": "Signup", "value": 0}, "plan-required-missing", "$.userId"),
 ])
 def test_code(tracking_server, body, code, path):
