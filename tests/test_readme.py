@@ -19,6 +19,12 @@ BLOCKS = [(lang, body) for lang, body in BLOCK.findall(README)]
 PYTHON = [body for lang, body in BLOCKS if lang == "python"]
 TEST_FILES = [body for body in PYTHON if body.startswith("# file: ")]
 SCRIPTS = [body for body in PYTHON if not body.startswith("# file: ")]
+DATA_FILES = {
+    body.splitlines()[0].removeprefix("# file: ").strip(): body
+    for lang, body in BLOCKS
+    if lang == "yaml" and body.startswith("# file: ")
+}
+"""Files the examples read (a plan, ...), written where each example runs."""
 CURL = [
     line
     for lang, body in BLOCKS
@@ -40,8 +46,15 @@ def test_readme_opens_with_the_two_commands_ci_runs() -> None:
     assert "python -m pip install -e '.[test]' && python -m pytest" in ci
 
 
+def _write_data_files(folder: Path) -> None:
+    for name, body in DATA_FILES.items():
+        folder.joinpath(name).write_text(body, encoding="utf-8")
+
+
 @pytest.mark.parametrize("body", SCRIPTS, ids=[_id(b) for b in SCRIPTS])
-def test_python_examples_run(body: str) -> None:
+def test_python_examples_run(body: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write_data_files(tmp_path)
+    monkeypatch.chdir(tmp_path)
     exec(compile(body, "README.md", "exec"), {"__name__": "readme_example"})
 
 
@@ -49,6 +62,7 @@ def test_python_examples_run(body: str) -> None:
 def test_pytest_examples_pass(pytester: pytest.Pytester, body: str) -> None:
     name = body.splitlines()[0].removeprefix("# file: ").strip()
     pytester.path.joinpath(name).write_text(body, encoding="utf-8")
+    _write_data_files(pytester.path)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
     outcomes = result.parseoutcomes()
     assert outcomes.get("passed", 0) >= 1, result.stdout.str()

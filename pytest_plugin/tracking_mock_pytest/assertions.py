@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
+from tracking_mock.plan.rules import VIOLATION_PREFIX
+
 from .calls import Call
 
 T = TypeVar("T")
@@ -185,3 +187,23 @@ def check_called(
         f"({len(calls)} call{'s' if len(calls) != 1 else ''} in all)"
     )
     raise _miss(header, "calls", scored, call_line)
+
+
+# Tracking-plan violations ---------------------------------------------------------------
+
+
+def check_no_violations(calls: Sequence[Call]) -> None:
+    """Raise ``AssertionError`` listing each call's tracking-plan violations, if any."""
+    __tracebackhide__ = True
+    lines = [
+        f"  {call.method} {call.url_path} (#{call.seq} -> {call.status}): "
+        f"{warning.path} [{warning.code}] {warning.message}"
+        for call in calls
+        for warning in call.warnings
+        if warning.code.startswith(VIOLATION_PREFIX)
+    ]
+    if lines:
+        count = f"{len(lines)} tracking-plan violation{'s' if len(lines) != 1 else ''}"
+        raise AssertionError(
+            f"expected no tracking-plan violations, found {count}:\n" + "\n".join(lines)
+        )

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from tracking_mock.models import AccountSpec
+from tracking_mock.plan import Plan
 
 from .calls import Call
 
@@ -99,6 +100,12 @@ class Backend(Protocol):
 
     def clock(self, name: str) -> ClockControl:
         """The account's clock."""
+
+    def set_plan(self, name: str, plan: Plan | None, mode: str | None) -> None:
+        """Check the account's events against ``plan`` in ``mode`` (``None``: the server's)."""
+
+    def plan_coverage(self, name: str) -> dict[str, Any]:
+        """The account's plan coverage, as ``GET /_mock/plan/coverage?account=`` gives it."""
 
     def take_errors(self, name: str) -> list[BaseException]:
         """Exceptions the server raised while serving the account's calls (then forgotten)."""

@@ -67,7 +67,7 @@ class Call:
             status=int(data["status"]),
             response=data.get("response"),
             warnings=tuple(
-                ContractWarning(str(w["code"]), str(w["message"]))
+                ContractWarning(str(w["code"]), str(w["message"]), w.get("path"))
                 for w in data.get("warnings") or ()
             ),
             fault=data.get("fault"),

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from tracking_mock.models import AccountSpec, ContractWarning, SeedEvent
+from tracking_mock.plan.rules import VIOLATION_PREFIX
 from tracking_mock.seed import fixture_files, parse_account, parse_fixture
 
-from .assertions import ANY, check_called, check_event, check_no_events
+from .assertions import ANY, check_called, check_event, check_no_events, check_no_violations
 from .backend import AccountRef, Backend, ClockControl, TrackingServerError
 from .calls import Call, Calls
 
@@ -132,6 +133,20 @@ class TrackingServer:
         """The contract warnings this test's calls raised, in call order."""
         return self.calls.warnings
 
+    @property
+    def violations(self) -> list[ContractWarning]:
+        """The tracking-plan violations (``plan-`` codes, with ``path``) of this test's calls."""
+        return [w for w in self.warnings if w.code.startswith(VIOLATION_PREFIX)]
+
+    def use_plan(self, *paths: str | os.PathLike[str], mode: str | None = None) -> None:
+        """Check this account's events against these plan files (``mode``: off, warn, enforce)."""
+        from tracking_mock.plan import PLAN_MODES, load_plan
+
+        if mode is not None and mode not in PLAN_MODES:
+            raise ValueError(f"mode must be one of {', '.join(PLAN_MODES)}, not {mode!r}")
+        plan = load_plan([Path(p) for p in paths]) if paths else None
+        self._backend.set_plan(self._name, plan, mode)
+
     # Seeding --------------------------------------------------------------------------
 
     def add_events(
@@ -181,6 +196,11 @@ class TrackingServer:
         check_event(
             self.events, event_name, value=value, metadata=metadata, times=times, fields=fields
         )
+
+    def assert_no_violations(self) -> None:
+        """Assert this test's calls raised no tracking-plan violation (each is listed if so)."""
+        __tracebackhide__ = True
+        check_no_violations(list(self.calls))
 
     def assert_no_events(self) -> None:
         """Assert the account holds no events."""

@@ -10,6 +10,7 @@ from typing import Any
 from tracking_mock.app import create_app, mock_state_of
 from tracking_mock.errors import Conflict
 from tracking_mock.models import AccountSpec
+from tracking_mock.plan import Plan, coverage_report
 from tracking_mock.render import event_json
 from tracking_mock.seed import Seed
 from tracking_mock.server import ServerThread
@@ -97,6 +98,17 @@ class LocalBackend:
 
     def clock(self, name: str) -> ClockControl:
         return self.state.store.account(name).clock
+
+    def set_plan(self, name: str, plan: Plan | None, mode: str | None) -> None:
+        slot = self.state.store.account(name).plan
+        if plan is not slot.plan:
+            slot.coverage.clear()
+        slot.plan, slot.mode = plan, mode
+
+    def plan_coverage(self, name: str) -> dict[str, Any]:
+        slot = self.state.store.account(name).plan
+        plan = slot.plan if slot.plan is not None else self.state.plan
+        return coverage_report([(plan, slot.coverage.snapshot())])
 
     def take_errors(self, name: str) -> list[BaseException]:
         return self.state.take_errors(name)

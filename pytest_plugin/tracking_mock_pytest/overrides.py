@@ -38,8 +38,8 @@ SERVER_WIDE = {
 NOT_REMOTE = frozenset({"host", "port", "log_level", "server_start_timeout", "server_stop_timeout"})
 """Settings of the server the plugin would start itself; with a target it starts none."""
 
-SEEDED = frozenset({"fixtures"})
-"""Seeded into every test's account through ``/_mock``, as in-process."""
+SEEDED = frozenset({"fixtures", "plans", "plan_mode"})
+"""Seeded into every test's account through ``/_mock`` (fixtures, its plan), as in-process."""
 
 CHECKED = frozenset({"api_keys"})
 """Accepted when the target already knows each key."""

@@ -7,7 +7,7 @@ for ``tracking_server``, so suites that never use it start as fast as before.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -16,13 +16,15 @@ if TYPE_CHECKING:
 
     from .handle import TrackingServer
     from .session import TestRun, TrackingSession
+    from .tally import PlanTally
 
 MARKER = "tracking_fixtures"
+PLAN_MARKER = "tracking_plan"
 _RUN_KEY: pytest.StashKey[TestRun] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Register ``--tracking-strict``, ``--tracking-url`` and ``--tracking-key``."""
+    """Register the ``--tracking-*`` options."""
     group = parser.getgroup("tracking-mock", "tracking-mock (the tracking_server fixture)")
     group.addoption(
         "--tracking-strict",
@@ -44,6 +46,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="with --tracking-url: every test uses this existing key's account (shared "
         "state, on purpose); only tracking_server.url, .url_for(), .api_key and .headers work",
     )
+    group.addoption(
+        "--tracking-plan-coverage",
+        action="store_true",
+        default=False,
+        help="at the end of the session, list the tracking plan's events that no test sent",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -52,6 +60,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{MARKER}(*paths, account=None): seed the test's tracking_server account from these "
         "fixture files or folders (relative to the test file) before the test runs",
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{PLAN_MARKER}(*paths, mode=None): check the test's tracking_server events against "
+        "these tracking-plan files (relative to the test file); mode: off, warn or enforce",
     )
     config.pluginmanager.register(TrackingPlugin(config), "tracking_mock_fixtures")
 
@@ -79,6 +92,11 @@ class TrackingPlugin:
         self.item: pytest.Item | None = None
         self.live: tuple[Settings, TrackingSession] | None = None
         self.failed: dict[Settings, BaseException] = {}
+        self.tally: PlanTally | None = None
+        if config.getoption("tracking_plan_coverage"):
+            from .tally import PlanTally
+
+            self.tally = PlanTally()
 
     def session_for(self, settings: Settings) -> TrackingSession:
         """The server for ``settings``: the running one, or a new one in its place."""
@@ -96,7 +114,7 @@ class TrackingPlugin:
             from .session import start_session
 
             try:
-                session = start_session(self.config, settings)
+                session = start_session(self.config, settings, self.tally)
             except Exception as exc:  # not retried for every test: the start has a deadline
                 failure = self.failed[settings] = exc
             else:
@@ -122,6 +140,27 @@ class TrackingPlugin:
     def pytest_sessionfinish(self) -> None:
         """Stop the server this session started (the stop has a deadline)."""
         self._stop_live()
+        output = getattr(self.config, "workeroutput", None)
+        if self.tally is not None and output is not None:
+            from .tally import WORKER_OUTPUT_KEY
+
+            output[WORKER_OUTPUT_KEY] = self.tally.counts
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """Under xdist, add a finished worker's plan coverage to the controller's."""
+        if self.tally is not None:
+            from .tally import WORKER_OUTPUT_KEY
+
+            self.tally.merge(getattr(node, "workeroutput", {}).get(WORKER_OUTPUT_KEY, {}))
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        """With ``--tracking-plan-coverage``: the planned events no test sent."""
+        if self.tally is None or hasattr(self.config, "workeroutput"):
+            return
+        terminalreporter.section("tracking plan coverage")
+        for line in self.tally.summary():
+            terminalreporter.write_line(line)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:

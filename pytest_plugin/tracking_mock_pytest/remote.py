@@ -9,6 +9,7 @@ import httpx
 
 from tracking_mock import limits
 from tracking_mock.models import AccountSpec, SeedEvent
+from tracking_mock.plan import Plan
 from tracking_mock.settings import Settings
 
 from .backend import AccountRef, ClockControl, FaultControl, TrackingServerError
@@ -223,6 +224,13 @@ class RemoteBackend:
     def clock(self, name: str) -> ClockControl:
         return RemoteClock(self._admin, name)
 
+    def set_plan(self, name: str, plan: Plan | None, mode: str | None) -> None:
+        body = {"plan": None if plan is None else dict(plan.document), "mode": mode}
+        self._admin.call("POST", f"/_mock/accounts/{name}/plan", body)
+
+    def plan_coverage(self, name: str) -> dict[str, Any]:
+        return dict(self._admin.call("GET", "/_mock/plan/coverage", account=name))
+
     def take_errors(self, name: str) -> list[BaseException]:
         # A remote server's exceptions stay there; its 500s show in the calls.
         return []
@@ -268,6 +276,12 @@ class SharedKeyBackend:
         raise self._unsupported()
 
     def clock(self, name: str) -> ClockControl:
+        raise self._unsupported()
+
+    def set_plan(self, name: str, plan: Plan | None, mode: str | None) -> None:
+        raise self._unsupported()
+
+    def plan_coverage(self, name: str) -> dict[str, Any]:
         raise self._unsupported()
 
     def take_errors(self, name: str) -> list[BaseException]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from tracking_mock.models import AccountSpec
+from tracking_mock.plan import PLAN_MODES, Plan
 from tracking_mock.seed import load_seed
 from tracking_mock.settings import Settings
 
@@ -15,7 +16,8 @@ from .backend import Backend, TrackingServerError
 from .calls import Call
 from .forensics import format_calls
 from .handle import TrackingServer, merge_specs, read_fixtures
-from .plugin import MARKER
+from .plugin import MARKER, PLAN_MARKER
+from .tally import PlanTally
 
 
 def _warning_lines(calls: list[Call]) -> list[str]:
@@ -60,13 +62,22 @@ class TrackingSession:
     strict: bool
     base: AccountSpec | None = None
     """Campaigns, metrics and events from the settings' fixture files, for every account."""
+    plan: Plan | None = None
+    """The settings' plan, for a target that does not load it itself (``--tracking-url``)."""
+    plan_mode: str | None = None
+    """The settings' plan mode, for such a target (``None``: the server's own)."""
+    tally: PlanTally | None = None
+    """Plan coverage summed over the session's tests (``--tracking-plan-coverage``)."""
+    plans: dict[tuple[Path, ...], Plan] = field(default_factory=dict)
+    """Marker plans, compiled once each."""
 
     def open(self, node: pytest.Item) -> TestRun:
         """A fresh account for ``node``, seeded from the settings and its marker."""
         __tracebackhide__ = True
         # ``keywords`` answers "is there such a marker" faster than walking the markers.
         markers = list(node.iter_markers(MARKER)) if MARKER in node.keywords else []
-        if self.backend.lazy_accounts and self.base is None and not markers:
+        plan_marker = node.get_closest_marker(PLAN_MARKER) if PLAN_MARKER in node.keywords else None
+        if self.backend.lazy_accounts and self.base is None and not markers and not plan_marker:
             # Made on first use: a test that never touches the handle costs no account.
             return TestRun(TrackingServer(self.backend))
         handle = TrackingServer(self.backend, self.backend.open_account())
@@ -81,10 +92,32 @@ class TrackingSession:
                 paths = [folder / Path(p) for p in marker.args]
                 specs = read_fixtures(paths, marker.kwargs.get("account"))
                 self.backend.seed(handle.account, merge_specs(handle.account, specs))
+            if plan_marker is not None:
+                self._use_marker_plan(node, plan_marker, handle.account)
+            elif self.plan is not None:
+                self.backend.set_plan(handle.account, self.plan, self.plan_mode)
         except BaseException:
             self.backend.close_account(handle.account)
             raise
         return TestRun(handle)
+
+    def _use_marker_plan(self, node: pytest.Item, marker: pytest.Mark, account: str) -> None:
+        __tracebackhide__ = True
+        unknown = sorted(set(marker.kwargs) - {"mode"})
+        if unknown:
+            raise TypeError(f"@pytest.mark.{PLAN_MARKER} takes mode=, not {unknown}")
+        mode = marker.kwargs.get("mode", self.plan_mode)
+        if mode is not None and mode not in PLAN_MODES:
+            raise ValueError(f"@pytest.mark.{PLAN_MARKER}: mode must be one of {PLAN_MODES}")
+        paths = tuple(node.path.parent / Path(p) for p in marker.args)
+        plan = self.plans.get(paths)
+        if plan is None:
+            from tracking_mock.plan import load_plan
+
+            plan = self.plans[paths] = load_plan(paths)
+        if self.tally is not None:
+            self.tally.add_planned(plan.event_names)
+        self.backend.set_plan(account, plan, mode)
 
     def finish(self, run: TestRun) -> None:
         """Close the account; fail on server errors and, when strict, on contract warnings."""
@@ -98,6 +131,8 @@ class TrackingSession:
                     warned = [call for call in run.handle.calls if call.warnings]
                 if errors or warned:
                     run.final_calls = self.backend.calls(ref.name)
+                if self.tally is not None and self.backend.has_journal:
+                    self.tally.add_report(self.backend.plan_coverage(ref.name))
             finally:
                 self.backend.close_account(ref.name)
         if errors:
@@ -115,9 +150,18 @@ class TrackingSession:
             )
 
 
-def start_session(config: pytest.Config, settings: Settings) -> TrackingSession:
+def start_session(
+    config: pytest.Config, settings: Settings, tally: PlanTally | None = None
+) -> TrackingSession:
     """Start a server for ``settings`` (or reach the ``--tracking-url`` target)."""
     seed = load_seed(settings.fixtures)
+    plan = None
+    if settings.plans:
+        from tracking_mock.plan import load_plan
+
+        plan = load_plan(settings.plans)
+        if tally is not None:
+            tally.add_planned(plan.event_names)
     url: str | None = config.getoption("tracking_url")
     key: str | None = config.getoption("tracking_key")
     backend: Backend
@@ -142,4 +186,14 @@ def start_session(config: pytest.Config, settings: Settings) -> TrackingSession:
             "strict mode reads each test's calls, which a shared --tracking-key account cannot "
             "give: drop --tracking-key to get per-test accounts"
         )
-    return TrackingSession(backend, strict, base)
+    # An in-process server loads the settings' plan itself; a target gets it per account (a
+    # shared --tracking-key account keeps the target's own).
+    pushed = bool(url) and not key
+    return TrackingSession(
+        backend,
+        strict,
+        base,
+        plan if pushed else None,
+        settings.plan_mode if pushed else None,
+        tally,
+    )

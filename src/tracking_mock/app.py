@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect
 from starlette.routing import Mount, Route
 
-from . import admin, endpoints, handlers, openapi
+from . import admin, admin_plan, endpoints, handlers, openapi
 from .calls import JournalMiddleware
 from .errors import ApiError
 from .seed import Seed, load_seed
@@ -44,6 +44,8 @@ def create_app(settings: Settings | None = None, *, seed: Seed | None = None) ->
                 Route("/accounts/{name}/seed", admin.seed_account, methods=["POST"]),
                 Route("/accounts/{name}/faults", admin.faults, methods=["POST", "DELETE"]),
                 Route("/accounts/{name}/clock", admin.clock, methods=["POST"]),
+                Route("/accounts/{name}/plan", admin_plan.account_plan, methods=["GET", "POST"]),
+                Route("/plan/coverage", admin_plan.coverage, methods=["GET"]),
             ],
         ),
     ]

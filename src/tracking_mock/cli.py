@@ -15,10 +15,10 @@ from typing import NoReturn
 
 from . import __version__
 from .app import create_app
-from .errors import SeedError
+from .errors import PlanError, SeedError
 from .seed import load_seed
 from .server import ServerError, ServerThread
-from .settings import DEFAULT_API_KEY, Settings
+from .settings import DEFAULT_API_KEY, PLAN_MODES, Settings
 
 PROG = "tracking-mock"
 _DEFAULTS = Settings()
@@ -28,6 +28,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "contract": (
         "tracking_mock.contract_suite.command",
         "check that a Tracking API (this mock or the real one) behaves as documented",
+    ),
+    "plan": (
+        "tracking_mock.plan_command",
+        "check a tracking plan, report a server's plan coverage, or infer a plan from events",
     ),
 }
 """Subcommand name to the module whose ``main(argv)`` runs it, and its one-line help."""
@@ -94,6 +98,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--hash-ids", action="store_true", help="return userId and transactionId as SHA-256 hex"
     )
     parser.add_argument(
+        "--plan",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a tracking-plan file (YAML or JSON) to check every event against (repeatable)",
+    )
+    parser.add_argument(
+        "--plan-mode",
+        choices=PLAN_MODES,
+        default=_DEFAULTS.plan_mode,
+        help="what a plan violation does: off, warn (record it) or enforce (400) "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
         "--max-body-bytes",
         type=_positive,
         default=_DEFAULTS.max_body_bytes,
@@ -128,6 +147,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         max_body_bytes=args.max_body_bytes,
         journal_size=args.journal_size,
         log_level=args.log_level,
+        plans=tuple(args.plan),
+        plan_mode=args.plan_mode,
     )
 
 
@@ -177,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(settings)
     except SeedError as exc:
         return _fail(f"bad fixture: {exc}")
+    except PlanError as exc:
+        return _fail(f"bad plan: {exc}")
     except OSError as exc:
         where = f"{settings.host}:{settings.port}"
         if exc.errno == errno.EADDRINUSE:

@@ -24,7 +24,8 @@ from .errors import (
 )
 from .faults import reason
 from .hints import FIXTURES_REPLACED, refused_key_note
-from .models import ContractWarning
+from .models import ContractWarning, EventFields
+from .plan.rules import plan_violation_message
 from .responses import JSONResponse
 from .state import MockState
 from .store import Account
@@ -141,6 +142,22 @@ def flag(
         )
 
 
+def check_plan(state: MockState, account: Account, call: CallContext, fields: EventFields) -> None:
+    """Check a valid event against the account's tracking plan; in enforce mode refuse it."""
+    slot = account.plan
+    plan = slot.plan if slot.plan is not None else state.plan
+    mode = slot.mode or state.settings.plan_mode
+    if plan is None or mode == "off":
+        return
+    violations = plan.check(fields)
+    slot.coverage.record(fields.event_name, fields.event_name in plan.events, bool(violations))
+    if not violations:
+        return
+    call.warnings.extend(violations)
+    if mode == "enforce":
+        raise BadRequest(plan_violation_message(violations))
+
+
 async def read_json(request: Request, state: MockState, call: CallContext) -> Any:
     """The body as JSON: 415 unless it is declared JSON, 413 past the size limit."""
     limit = state.settings.max_body_bytes
@@ -181,6 +198,7 @@ async def _create(request: Request, legacy: bool) -> Response:
     account = await admit(request, state, call)
     fields, warnings = validate_event(await read_json(request, state, call))
     flag(state, call, account, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
+    check_plan(state, account, call, fields)
     event = state.store.create_event(account, fields)
     return JSONResponse(
         render.success(render.event_json(event, hash_ids=hash_ids_for(state, account)))
@@ -192,6 +210,7 @@ async def _update(request: Request, legacy: bool) -> Response:
     account = await admit(request, state, call)
     fields, warnings = validate_event(await read_json(request, state, call), update=True)
     flag(state, call, account, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
+    check_plan(state, account, call, fields)
     event = state.store.update_event(account, fields)
     return JSONResponse(
         render.success(render.event_json(event, hash_ids=hash_ids_for(state, account)))

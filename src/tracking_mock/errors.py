@@ -54,3 +54,7 @@ class InjectedFault(ApiError):
 
 class SeedError(Exception):
     """A fixture file that cannot be loaded; the message names the file, line and rule."""
+
+
+class PlanError(Exception):
+    """A tracking plan that cannot be loaded; the message names the file, line and rule."""

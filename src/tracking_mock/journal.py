@@ -91,7 +91,9 @@ class CallRecord(NamedTuple):
             "response": self.response,
             "responseTruncated": self.response_truncated,
             "account": self.account,
-            "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
+            "warnings": [
+                {"code": w.code, "message": w.message, "path": w.path} for w in self.warnings
+            ],
             "fault": self.fault,
             "durationMs": round(self.duration_ms, 3),
             "note": self.note,

@@ -18,6 +18,8 @@ class ContractWarning:
 
     code: str
     message: str
+    path: str | None = None
+    """The JSON path of the field concerned (``$.metadata.plan``), where there is one."""
 
 
 @dataclass(frozen=True, slots=True)

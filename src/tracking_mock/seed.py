@@ -8,12 +8,12 @@ the same validation as a POST body. Nothing is returned unless every file is goo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -35,6 +35,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _TOP_KEYS = {"version", "accounts"}
 _ACCOUNT_KEYS = {"keys", "campaigns", "metrics", "events", "disabled", "strict", "hashIds"}
 _SEED_ONLY_EVENT_KEYS = {"id", "createdAt"}
+T = TypeVar("T")
 
 
 class _Map(dict[Any, Any]):
@@ -143,6 +144,15 @@ def load_seed(paths: Sequence[Path] | None = None) -> Seed:
 
 def parse_fixture(data: bytes, source: str = "<fixture>") -> list[AccountSpec]:
     """Parse one fixture document; every error names ``source`` and, where known, the line."""
+    return read_yaml(data, source, lambda document: list(_accounts(document)))
+
+
+def read_yaml(data: bytes, source: str, build: Callable[[object], T]) -> T:
+    """Load one YAML (or JSON) document safely and ``build`` it; ``SeedError``s name the line.
+
+    Mappings in the document remember the line of each key (see ``line_of``), so ``build``
+    can raise ``SeedError("line N: ...")`` and the message gains ``source`` in front.
+    """
     try:
         loader = _Loader(data)
     except Exception as exc:  # pragma: no cover - the loader only fails on odd input types
@@ -152,8 +162,7 @@ def parse_fixture(data: bytes, source: str = "<fixture>") -> list[AccountSpec]:
         if node is None:
             raise SeedError("the file is empty (expected 'version: 1')")
         _check_nodes(node)
-        document = loader.construct_document(node)
-        return list(_accounts(document))
+        return build(loader.construct_document(node))
     except SeedError as exc:
         raise SeedError(
             f"{source}:{exc}" if str(exc).startswith("line ") else f"{source}: {exc}"
@@ -202,10 +211,15 @@ def _check_nodes(root: yaml.Node) -> None:
 
 
 def _line(mapping: object, key: object = None) -> str:
+    line = line_of(mapping, key)
+    return f"line {line}: " if line is not None else ""
+
+
+def line_of(mapping: object, key: object = None) -> int | None:
+    """The line of ``key`` in a mapping ``read_yaml`` loaded (of the mapping itself without one)."""
     if isinstance(mapping, _Map):
-        line = mapping.key_lines.get(key, mapping.line) if key is not None else mapping.line
-        return f"line {line}: "
-    return ""
+        return mapping.key_lines.get(key, mapping.line) if key is not None else mapping.line
+    return None
 
 
 def _mapping(value: object, where: str, allowed: set[str] | None = None) -> dict[Any, Any]:

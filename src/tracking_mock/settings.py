@@ -10,6 +10,9 @@ DEFAULT_API_KEY = "sk_test_default"
 
 DEFAULT_ACCOUNT = "default"
 
+PLAN_MODES = ("off", "warn", "enforce")
+"""Per account: ``off`` checks nothing, ``warn`` records violations, ``enforce`` refuses them."""
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -33,6 +36,10 @@ class Settings:
     max_query_params: int = 64
     """Query parameters per list request, filters included."""
     max_accounts: int = 100_000
+    plans: tuple[Path, ...] = ()
+    """Tracking-plan files (YAML or JSON) every account's events are checked against."""
+    plan_mode: str = "warn"
+    """What a plan violation does, unless an account says otherwise: one of ``PLAN_MODES``."""
     log_level: str = "warning"
     server_start_timeout: float = 10.0
     server_stop_timeout: float = 10.0
@@ -41,5 +48,7 @@ class Settings:
         for name in ("max_body_bytes", "journal_size", "journal_body_bytes", "max_query_params"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
+        if self.plan_mode not in PLAN_MODES:
+            raise ValueError(f"plan_mode must be one of {', '.join(PLAN_MODES)}")
         if not 0 <= self.port <= 65535:
             raise ValueError("port must be between 0 and 65535")

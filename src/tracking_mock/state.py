@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .journal import Journal
 from .models import AccountSpec
+from .plan import Plan
 from .seed import Seed
 from .settings import Settings
 from .store import Store, default_account
@@ -30,6 +31,8 @@ class MockState:
     seed: Seed
     store: Store
     journal: Journal
+    plan: Plan | None = None
+    """The plan of ``settings.plans``, compiled once; accounts may set their own."""
     errors: deque[ServerFailure] = field(default_factory=lambda: deque(maxlen=100))
     """The latest unexpected exceptions raised while serving (each was answered with a 500)."""
     _errors_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -56,9 +59,15 @@ class MockState:
             AccountSpec(f"api-key-{n}", (key,), {}, {})
             for n, key in enumerate(settings.api_keys, start=1)
         )
+        plan = None
+        if settings.plans:
+            from .plan import load_plan
+
+            plan = load_plan(settings.plans)
         return cls(
             settings=settings,
             seed=seed,
             store=Store(base + extra, max_accounts=settings.max_accounts),
             journal=Journal(settings.journal_size, settings.journal_body_bytes),
+            plan=plan,
         )

@@ -13,6 +13,7 @@ from .errors import BadRequest, Conflict, NotFound
 from .eventlog import EventLog
 from .faults import Faults
 from .models import SEQ_BITS, AccountSpec, Event, EventFields, ListQuery, Page, SeedEvent
+from .plan.coverage import PlanSlot
 from .render import iso_timestamp
 from .settings import DEFAULT_ACCOUNT, DEFAULT_API_KEY
 
@@ -26,12 +27,14 @@ def new_event_id() -> str:
 
 @dataclass(eq=False)
 class Account:
-    """One client account: its keys, lookup tables, events, clock and injected faults."""
+    """One client account: keys, lookup tables, events, clock, injected faults and plan."""
 
     spec: AccountSpec
     events: EventLog = field(default_factory=EventLog)
     clock: Clock = field(default_factory=Clock)
     faults: Faults = field(init=False)
+    plan: PlanSlot = field(default_factory=PlanSlot)
+    """The tracking plan and mode this account's events meet, and what they covered."""
     coupon_campaigns: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:

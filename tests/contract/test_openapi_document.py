@@ -317,7 +317,37 @@ CASES: list[tuple[str, str, str, Request]] = [
         "post",
         lambda c: c.post("/_mock/accounts/default/clock", json={"advance": -1}),
     ),
+    (
+        "admin-plan-set",
+        "/_mock/accounts/{name}/plan",
+        "post",
+        lambda c: c.post(
+            "/_mock/accounts/default/plan",
+            json={"mode": "enforce", "plan": {"version": 1, "events": {"Signups": None}}},
+        ),
+    ),
+    (
+        "admin-plan-bad",
+        "/_mock/accounts/{name}/plan",
+        "post",
+        lambda c: c.post("/_mock/accounts/default/plan", json={"mode": "loud"}),
+    ),
+    ("admin-plan-get", "/_mock/accounts/{name}/plan", "get", lambda c: c.get(PLAN_PATH)),
+    (
+        "admin-plan-coverage",
+        "/_mock/plan/coverage",
+        "get",
+        lambda c: _with_a_plan(c).get("/_mock/plan/coverage?account=default"),
+    ),
 ]
+PLAN_PATH = "/_mock/accounts/default/plan"
+
+
+def _with_a_plan(client: TestClient) -> TestClient:
+    plan = {"version": 1, "events": {"Signups": {"fields": {"userId": "required"}}}}
+    assert client.post(PLAN_PATH, json={"plan": plan}).status_code == 200
+    client.post("/tracking/events", json={"eventName": "Signup", "value": 0}, headers=AUTH)
+    return client
 
 
 def _after_a_call(client: TestClient) -> TestClient:

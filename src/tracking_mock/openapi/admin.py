@@ -81,7 +81,9 @@ def _call_record() -> Schema:
             "account": {"type": ["string", "null"]},
             "warnings": {
                 "type": "array",
-                "items": _object({"code": _TEXT, "message": _TEXT}),
+                "items": _object(
+                    {"code": _TEXT, "message": _TEXT}, {"path": {"type": ["string", "null"]}}
+                ),
             },
             "fault": {"type": ["string", "null"]},
             "durationMs": {"type": "number"},
@@ -154,6 +156,72 @@ def _account_body(*extra: str) -> Schema:
         "additionalProperties": False,
         "description": "An account as a fixture file gives it (keys, campaigns, metrics, events).",
         "properties": properties,
+    }
+
+
+def _plan_paths(account_param: Schema) -> dict[str, Schema]:
+    from ..plan import PLAN_FORMAT, PLAN_MODES
+
+    plan_state = _object(
+        {
+            "account": _TEXT,
+            "mode": {"enum": list(PLAN_MODES)},
+            "ownPlan": {"type": "boolean"},
+            "plan": {"anyOf": [{"type": "null"}, PLAN_FORMAT]},
+        }
+    )
+    count = {"type": "integer", "minimum": 0}
+    coverage = _object(
+        {
+            "account": {"type": ["string", "null"]},
+            "planned": count,
+            "seen": count,
+            "events": {
+                "type": "array",
+                "items": _object({"eventName": _TEXT, "valid": count, "violating": count}),
+            },
+            "neverSeen": {"type": "array", "items": _TEXT},
+            "unplanned": {
+                "type": "array",
+                "items": _object({"eventName": _TEXT, "count": count}),
+            },
+        }
+    )
+    return {
+        "/_mock/plan/coverage": {
+            "get": _admin_op(
+                "planCoverage",
+                "Per planned event, valid and violating events received; those never seen",
+                coverage,
+                errors=(404,),
+                parameters=[account_param],
+            )
+        },
+        "/_mock/accounts/{name}/plan": {
+            "get": _admin_op(
+                "getAccountPlan",
+                "The tracking plan and mode an account's events are checked against",
+                plan_state,
+                errors=(404,),
+                parameters=[_NAME_PARAM],
+            ),
+            "post": _admin_op(
+                "setAccountPlan",
+                "Set an account's plan mode and/or its own plan (null: the server's)",
+                plan_state,
+                errors=_BODY_ERRORS,
+                parameters=[_NAME_PARAM],
+                body={
+                    "type": "object",
+                    "additionalProperties": False,
+                    "minProperties": 1,
+                    "properties": {
+                        "mode": {"enum": [*PLAN_MODES, None]},
+                        "plan": {"anyOf": [{"type": "null"}, PLAN_FORMAT]},
+                    },
+                },
+            ),
+        },
     }
 
 
@@ -318,6 +386,7 @@ def admin_document() -> Schema:
                 },
             )
         },
+        **_plan_paths(account_param),
         "/_mock/openapi.json": _document_route("getAdminOpenApiDocument"),
     }
     return {
