@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect
 from starlette.routing import Mount, Route
 
-from . import admin, endpoints, handlers, openapi
+from . import admin, admin_state, endpoints, handlers, openapi
 from .calls import JournalMiddleware
 from .errors import ApiError
 from .seed import Seed, load_seed
@@ -44,6 +44,10 @@ def create_app(settings: Settings | None = None, *, seed: Seed | None = None) ->
                 Route("/accounts/{name}/seed", admin.seed_account, methods=["POST"]),
                 Route("/accounts/{name}/faults", admin.faults, methods=["POST", "DELETE"]),
                 Route("/accounts/{name}/clock", admin.clock, methods=["POST"]),
+                Route("/accounts/{name}/export", admin_state.export, methods=["GET"]),
+                Route("/snapshots", admin_state.snapshots, methods=["GET", "POST"]),
+                Route("/snapshots/{name}", admin_state.snapshot, methods=["DELETE"]),
+                Route("/snapshots/{name}/restore", admin_state.restore, methods=["POST"]),
             ],
         ),
     ]

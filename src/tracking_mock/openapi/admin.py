@@ -300,6 +300,9 @@ def admin_document() -> Schema:
         },
         "/_mock/openapi.json": _document_route("getAdminOpenApiDocument"),
     }
+    from .admin_state import state_paths  # it builds on this module's helpers
+
+    paths.update(state_paths())
     return {
         "openapi": "3.1.0",
         "info": {
