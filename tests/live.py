@@ -30,10 +30,20 @@ class Live:
         self.stderr: list[str] = []
         lines: queue.Queue[str] = queue.Queue()
         stdout, stderr = self.process.stdout, self.process.stderr
-        assert stdout is not None and stderr is not None
+        assert stdout is not None
+        assert stderr is not None
+
+        def pump_out() -> None:
+            for line in stdout:
+                lines.put(line)
+
+        def pump_err() -> None:
+            for line in stderr:
+                self.stderr.append(line)
+
         self._pumps = [
-            threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True),
-            threading.Thread(target=lambda: [self.stderr.append(x) for x in stderr], daemon=True),
+            threading.Thread(target=pump_out, daemon=True),
+            threading.Thread(target=pump_err, daemon=True),
         ]
         for pump in self._pumps:
             pump.start()

@@ -13,6 +13,7 @@ from starlette.routing import Mount, Route
 from . import admin, admin_state, endpoints, handlers, openapi
 from .calls import JournalMiddleware
 from .errors import ApiError
+from .proxy import ProxyMiddleware
 from .seed import Seed, load_seed
 from .settings import Settings
 from .state import MockState
@@ -53,7 +54,21 @@ def create_app(settings: Settings | None = None, *, seed: Seed | None = None) ->
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(JournalMiddleware, journal=state.journal)],
+        middleware=[
+            Middleware(JournalMiddleware, journal=state.journal),
+            *(
+                [
+                    Middleware(
+                        ProxyMiddleware,
+                        state=state,
+                        journal=state.journal,
+                        upstream=settings.upstream,
+                    )
+                ]
+                if settings.upstream
+                else []
+            ),
+        ],
         exception_handlers={
             ApiError: handlers.api_error,
             HTTPException: handlers.http_error,

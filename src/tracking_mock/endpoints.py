@@ -147,7 +147,8 @@ async def _create(request: Request, legacy: bool) -> Response:
     account = await admit(request, state, call)
     fields, warnings = validate_event(await read_json(request, state, call))
     flag(state, call, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
-    event = state.store.create_event(account, fields)
+    event_id, created_at = call.mirror or (None, None)  # a proxied create keeps upstream's id
+    event = state.store.create_event(account, fields, event_id=event_id, created_at=created_at)
     return JSONResponse(render.success(render.event_json(event, hash_ids=state.settings.hash_ids)))
 
 

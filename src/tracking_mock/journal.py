@@ -32,6 +32,26 @@ def redact_authorization(value: str) -> str:
     return f"{scheme} {REDACTED}" if rest else REDACTED
 
 
+class UpstreamCall(NamedTuple):
+    """A proxied call (``--upstream``): what the mock would have answered, and the drift."""
+
+    url: str
+    mock_status: int
+    raw_mock_response: bytes
+    mock_response_truncated: bool
+    drift: tuple[str, ...]
+    """Differences in status, error message or body shape; empty when the answers agree."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "mockStatus": self.mock_status,
+            "mockResponse": _decode_body(self.raw_mock_response, self.mock_response_truncated),
+            "mockResponseTruncated": self.mock_response_truncated,
+            "drift": list(self.drift),
+        }
+
+
 class CallRecord(NamedTuple):
     """One call: what came in, what went out, whose it was and what it was warned about.
 
@@ -54,6 +74,8 @@ class CallRecord(NamedTuple):
     warnings: tuple[ContractWarning, ...]
     fault: str | None
     duration_ms: float
+    upstream: UpstreamCall | None = None
+    """Set when the call was forwarded (``--upstream``); the status and response are upstream's."""
 
     @property
     def headers(self) -> dict[str, str]:
@@ -92,6 +114,7 @@ class CallRecord(NamedTuple):
             "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
             "fault": self.fault,
             "durationMs": round(self.duration_ms, 3),
+            "upstream": None if self.upstream is None else self.upstream.to_json(),
         }
 
 

@@ -85,6 +85,10 @@ def _call_record() -> Schema:
             },
             "fault": {"type": ["string", "null"]},
             "durationMs": {"type": "number"},
+            "upstream": {
+                "type": ["object", "null"],
+                "description": "With --upstream: mockStatus, mockResponse and the drift found.",
+            },
         }
     )
 
