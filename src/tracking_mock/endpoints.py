@@ -147,8 +147,11 @@ async def _create(request: Request, legacy: bool) -> Response:
     account = await admit(request, state, call)
     fields, warnings = validate_event(await read_json(request, state, call))
     flag(state, call, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
-    event_id, created_at = call.mirror or (None, None)  # a proxied create keeps upstream's id
-    event = state.store.create_event(account, fields, event_id=event_id, created_at=created_at)
+    if call.mirror is None:
+        event = state.store.create_event(account, fields)
+    else:  # a proxied create keeps the id and time the upstream gave it
+        event_id, created_at = call.mirror
+        event = state.store.create_event(account, fields, event_id=event_id, created_at=created_at)
     return JSONResponse(render.success(render.event_json(event, hash_ids=state.settings.hash_ids)))
 
 
