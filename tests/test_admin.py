@@ -289,6 +289,14 @@ def test_health_reports_the_server_wide_settings(make_client: MakeClient) -> Non
         "journalBodyBytes": 4096,
         "maxQueryParams": 64,
         "maxAccounts": 100_000,
+        "watch": False,
+        "stateFile": None,
+        "maxSnapshots": 20,
+        "maxSnapshotEvents": 200_000,
+        "upstream": None,
+        "upstreamTimeout": 10.0,
+        "record": None,
+        "maxRecordBytes": 10_485_760,
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from tracking_mock.settings import Settings
@@ -32,6 +33,14 @@ SERVER_WIDE = {
     "journal_body_bytes": ("journalBodyBytes", None),
     "max_query_params": ("maxQueryParams", None),
     "max_accounts": ("maxAccounts", None),
+    "watch": ("watch", "--watch"),
+    "state_file": ("stateFile", "--state-file"),
+    "max_snapshots": ("maxSnapshots", "--max-snapshots"),
+    "max_snapshot_events": ("maxSnapshotEvents", "--max-snapshot-events"),
+    "upstream": ("upstream", "--upstream"),
+    "upstream_timeout": ("upstreamTimeout", "--upstream-timeout"),
+    "record": ("record", "--record"),
+    "max_record_bytes": ("maxRecordBytes", "--max-record-bytes"),
 }
 """Settings only the target's own start decides: its ``/_mock/health`` field, its flag."""
 
@@ -92,9 +101,14 @@ def account_options(
             if reported is None:
                 reported = target() or {}
             actual = reported.get(field)
-            if actual == wanted:
+            if actual == (str(wanted) if isinstance(wanted, Path) else wanted):
                 continue
-            how = f"start it with {flag} {wanted}" if flag else "start it with that setting"
+            if flag is None:
+                how = "start it with that setting"
+            elif isinstance(wanted, bool):
+                how = f"start it {'with' if wanted else 'without'} {flag}"
+            else:
+                how = f"start it with {flag} {wanted}"
             has = "does not report it" if actual is None else f"runs with {actual}"
             problems.append(
                 f"{name}={wanted!r} is server-wide and the target {has} ({how}, or drop the "

@@ -70,6 +70,14 @@ def _server_settings(state: MockState) -> dict[str, Any]:
         "journalBodyBytes": settings.journal_body_bytes,
         "maxQueryParams": settings.max_query_params,
         "maxAccounts": settings.max_accounts,
+        "watch": settings.watch,
+        "stateFile": None if settings.state_file is None else str(settings.state_file),
+        "maxSnapshots": settings.max_snapshots,
+        "maxSnapshotEvents": settings.max_snapshot_events,
+        "upstream": settings.upstream,
+        "upstreamTimeout": settings.upstream_timeout,
+        "record": None if settings.record is None else str(settings.record),
+        "maxRecordBytes": settings.max_record_bytes,
     }
 
 

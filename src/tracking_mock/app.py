@@ -10,9 +10,10 @@ from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect
 from starlette.routing import Mount, Route
 
-from . import admin, admin_plan, endpoints, handlers, openapi
+from . import admin, admin_plan, admin_state, endpoints, handlers, openapi
 from .calls import JournalMiddleware
 from .errors import ApiError
+from .proxy import ProxyMiddleware
 from .seed import Seed, load_seed
 from .settings import Settings
 from .state import MockState
@@ -46,12 +47,30 @@ def create_app(settings: Settings | None = None, *, seed: Seed | None = None) ->
                 Route("/accounts/{name}/clock", admin.clock, methods=["POST"]),
                 Route("/accounts/{name}/plan", admin_plan.account_plan, methods=["GET", "POST"]),
                 Route("/plan/coverage", admin_plan.coverage, methods=["GET"]),
+                Route("/accounts/{name}/export", admin_state.export, methods=["GET"]),
+                Route("/snapshots", admin_state.snapshots, methods=["GET", "POST"]),
+                Route("/snapshots/{name}", admin_state.snapshot, methods=["DELETE"]),
+                Route("/snapshots/{name}/restore", admin_state.restore, methods=["POST"]),
             ],
         ),
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(JournalMiddleware, journal=state.journal)],
+        middleware=[
+            Middleware(JournalMiddleware, journal=state.journal),
+            *(
+                [
+                    Middleware(
+                        ProxyMiddleware,
+                        state=state,
+                        journal=state.journal,
+                        upstream=settings.upstream,
+                    )
+                ]
+                if settings.upstream
+                else []
+            ),
+        ],
         exception_handlers={
             ApiError: handlers.api_error,
             HTTPException: handlers.http_error,

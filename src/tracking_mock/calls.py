@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .journal import CallRecord, Journal
+from .journal import CallRecord, Journal, UpstreamCall
 from .models import ContractWarning
 from .render import error
 
@@ -34,6 +34,10 @@ class CallContext:
     """Why the call was refused, in the mock's own words (see ``hints``)."""
     finish: Callable[[], None] = _nothing
     """Records the call now; whoever ends a call without a full answer calls it first."""
+    upstream: UpstreamCall | None = None
+    """With ``--upstream``: the mock's own answer beside the upstream's, and their drift."""
+    mirror: tuple[str, float] | None = None
+    """With ``--upstream``: the id and time the upstream gave the event a create stores."""
 
 
 def call_context(scope: Scope) -> CallContext:
@@ -101,6 +105,7 @@ class JournalMiddleware:
                     fault=call.fault,
                     note=call.note,
                     duration_ms=(time.perf_counter() - started) * 1000,
+                    upstream=call.upstream,
                 )
             )
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import importlib
 import logging
+import os
 import signal
 import sys
 import threading
@@ -13,12 +15,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
-from .app import create_app
+from starlette.applications import Starlette
+
+from . import __version__, envflags
+from .app import create_app, mock_state_of
 from .errors import PlanError, SeedError
 from .seed import load_seed
 from .server import ServerError, ServerThread
 from .settings import DEFAULT_API_KEY, PLAN_MODES, Settings
+from .snapshots import StateFileError, load_state, save_state
+from .watch import FixtureWatcher
 
 PROG = "tracking-mock"
 _DEFAULTS = Settings()
@@ -28,6 +34,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "contract": (
         "tracking_mock.contract_suite.command",
         "check that a Tracking API (this mock or the real one) behaves as documented",
+    ),
+    "export": (
+        "tracking_mock.export_command",
+        "write an account of a running mock as a fixture file",
     ),
     "plan": (
         "tracking_mock.plan_command",
@@ -56,6 +66,16 @@ def _port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
     return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 600:
+        raise argparse.ArgumentTypeError(f"expected seconds from 0 to 600, got {text!r}")
+    return seconds
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -133,7 +153,61 @@ def build_parser() -> argparse.ArgumentParser:
         type=str.lower,
         help="server log verbosity (default: %(default)s)",
     )
-    return parser
+    _add_state_flags(parser)
+    return envflags.document(parser)  # last: every flag above gets its TRACKING_MOCK_ variable
+
+
+def _add_state_flags(parser: argparse.ArgumentParser) -> None:
+    """Hot reload, snapshots and the state file, the recording proxy."""
+    parser.add_argument(
+        "--watch", action="store_true", help="reload the fixture files when they change"
+    )
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        metavar="PATH",
+        help="load the whole state from PATH on start, save it there on SIGINT/SIGTERM",
+    )
+    parser.add_argument(
+        "--max-snapshots",
+        type=_positive,
+        default=_DEFAULTS.max_snapshots,
+        metavar="N",
+        help="snapshots kept at once (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-snapshot-events",
+        type=_positive,
+        default=_DEFAULTS.max_snapshot_events,
+        metavar="N",
+        help="events one snapshot may hold (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--upstream",
+        metavar="URL",
+        help="forward each API call to URL (with the caller's key), answer with its answer "
+        "and journal the differences from the mock's",
+    )
+    parser.add_argument(
+        "--upstream-timeout",
+        type=_seconds,
+        default=_DEFAULTS.upstream_timeout,
+        metavar="S",
+        help="seconds an upstream call may take; then 504 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--record",
+        type=Path,
+        metavar="PATH",
+        help="with --upstream: write the events the upstream accepted to PATH as a fixture file",
+    )
+    parser.add_argument(
+        "--max-record-bytes",
+        type=_positive,
+        default=_DEFAULTS.max_record_bytes,
+        metavar="N",
+        help="the record file stops growing at this size (default: %(default)s)",
+    )
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -149,6 +223,14 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         log_level=args.log_level,
         plans=tuple(args.plan),
         plan_mode=args.plan_mode,
+        watch=args.watch,
+        state_file=args.state_file,
+        max_snapshots=args.max_snapshots,
+        max_snapshot_events=args.max_snapshot_events,
+        upstream=args.upstream,
+        upstream_timeout=args.upstream_timeout,
+        record=args.record,
+        max_record_bytes=args.max_record_bytes,
     )
 
 
@@ -163,6 +245,25 @@ def serve(settings: Settings) -> int:
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
     app = create_app(settings, seed=load_seed(settings.fixtures))
+    state = mock_state_of(app)
+    if settings.state_file is not None:
+        if not settings.state_file.parent.is_dir():
+            raise StateFileError(f"{settings.state_file}: its folder does not exist")
+        if settings.state_file.exists():
+            load_state(settings.state_file, state.store, state.snapshots)
+    with contextlib.ExitStack() as stack:
+        if settings.watch:
+            stack.enter_context(FixtureWatcher(state, settings.fixtures))
+        code = _serve_until_signal(app, settings)
+    if settings.state_file is not None:
+        try:
+            save_state(settings.state_file, state.store, state.snapshots)
+        except OSError as exc:
+            return _fail(f"cannot save the state to {settings.state_file}: {exc}")
+    return code
+
+
+def _serve_until_signal(app: Starlette, settings: Settings) -> int:
     server = ServerThread(
         app,
         settings.host,
@@ -191,7 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = importlib.import_module(SUBCOMMANDS[argv[0]][0])
         return int(command.main(argv[1:]))
     try:
-        settings = settings_from_args(build_parser().parse_args(argv))
+        args = envflags.with_environment(build_parser, argv, os.environ)
+        settings = settings_from_args(args)
     except (UsageError, ValueError) as exc:
         return _fail(f"{exc} (see --help)", 2)
     try:
@@ -200,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"bad fixture: {exc}")
     except PlanError as exc:
         return _fail(f"bad plan: {exc}")
+    except StateFileError as exc:
+        return _fail(f"bad state file: {exc}")
     except OSError as exc:
         where = f"{settings.host}:{settings.port}"
         if exc.errno == errno.EADDRINUSE:

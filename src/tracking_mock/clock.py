@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
@@ -24,6 +25,14 @@ def _check_range(epoch: float) -> float:
     if not 0 <= epoch <= LATEST:
         raise ValueError("the clock must stay between 1970 and the year 9999")
     return epoch
+
+
+@dataclass(frozen=True, slots=True)
+class ClockState:
+    """What a clock was told: frozen at a moment, or real time moved by an offset."""
+
+    frozen_at: float | None = None
+    offset: float = 0.0
 
 
 class Clock:
@@ -65,3 +74,16 @@ class Clock:
         with self._lock:
             self._frozen_at = None
             self._offset = 0.0
+
+    def state(self) -> ClockState:
+        """The clock's settings, to give to ``restore`` later (say, from a snapshot)."""
+        with self._lock:
+            return ClockState(self._frozen_at, self._offset)
+
+    def restore(self, state: ClockState) -> None:
+        """Take back the settings ``state()`` returned."""
+        if state.frozen_at is not None:
+            _check_range(state.frozen_at)
+        with self._lock:
+            self._frozen_at = state.frozen_at
+            self._offset = state.offset

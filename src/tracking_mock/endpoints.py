@@ -199,7 +199,11 @@ async def _create(request: Request, legacy: bool) -> Response:
     fields, warnings = validate_event(await read_json(request, state, call))
     flag(state, call, account, [LEGACY_PATH_WARNING, *warnings] if legacy else warnings)
     check_plan(state, account, call, fields)
-    event = state.store.create_event(account, fields)
+    if call.mirror is None:
+        event = state.store.create_event(account, fields)
+    else:  # a proxied create keeps the id and time the upstream gave it
+        event_id, created_at = call.mirror
+        event = state.store.create_event(account, fields, event_id=event_id, created_at=created_at)
     return JSONResponse(
         render.success(render.event_json(event, hash_ids=hash_ids_for(state, account)))
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import threading
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from .clock import Clock
 
@@ -61,6 +62,21 @@ PASS = Verdict()
 def _check_times(times: int) -> None:
     if times < 1:
         raise ValueError("times must be at least 1")
+
+
+def _checked(rule: _Rule) -> _Rule:
+    """A rule read back from saved state, refused unless ``Faults`` could have queued it."""
+    fine = (
+        rule.kind in ("fail", "delay", "drop")
+        and isinstance(rule.remaining, int)
+        and rule.remaining >= 1
+        and 400 <= rule.status <= 599
+        and 0 <= rule.seconds <= 600
+        and all(isinstance(v, str | None) for v in (rule.method, rule.path))
+    )
+    if not fine:
+        raise ValueError(f"not a fault rule: {rule}")
+    return rule
 
 
 class Faults:
@@ -121,6 +137,25 @@ class Faults:
         with self._lock:
             self._rules.clear()
             self._quota = None
+            self._admitted.clear()
+
+    def state(self) -> dict[str, Any]:
+        """The queued rules and the rate limit as JSON-ready data (a rate window starts afresh)."""
+        with self._lock:
+            quota = None if self._quota is None else list(self._quota)
+            return {"rules": [asdict(rule) for rule in self._rules], "rateLimit": quota}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Replace every rule and the rate limit with those ``state()`` returned."""
+        try:
+            rules = [_checked(_Rule(**rule)) for rule in state.get("rules", [])]
+            quota = state.get("rateLimit")
+            parsed = None if quota is None else (int(quota[0]), float(quota[1]))
+        except (TypeError, ValueError, IndexError) as exc:
+            raise ValueError(f"bad fault state: {exc}") from None
+        with self._lock:
+            self._rules = rules
+            self._quota = parsed
             self._admitted.clear()
 
     def _add(self, rule: _Rule) -> None:

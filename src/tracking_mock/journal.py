@@ -32,6 +32,26 @@ def redact_authorization(value: str) -> str:
     return f"{scheme} {REDACTED}" if rest else REDACTED
 
 
+class UpstreamCall(NamedTuple):
+    """A proxied call (``--upstream``): what the mock would have answered, and the drift."""
+
+    url: str
+    mock_status: int
+    raw_mock_response: bytes
+    mock_response_truncated: bool
+    drift: tuple[str, ...]
+    """Differences in status, error message or body shape; empty when the answers agree."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "mockStatus": self.mock_status,
+            "mockResponse": _decode_body(self.raw_mock_response, self.mock_response_truncated),
+            "mockResponseTruncated": self.mock_response_truncated,
+            "drift": list(self.drift),
+        }
+
+
 class CallRecord(NamedTuple):
     """One call: what came in, what went out, whose it was and what it was warned about.
 
@@ -56,6 +76,8 @@ class CallRecord(NamedTuple):
     duration_ms: float
     note: str | None = None
     """Why the call was refused (401/403), for the reader: never part of the answer."""
+    upstream: UpstreamCall | None = None
+    """Set when the call was forwarded (``--upstream``); the status and response are upstream's."""
 
     @property
     def headers(self) -> dict[str, str]:
@@ -97,6 +119,7 @@ class CallRecord(NamedTuple):
             "fault": self.fault,
             "durationMs": round(self.duration_ms, 3),
             "note": self.note,
+            "upstream": None if self.upstream is None else self.upstream.to_json(),
         }
 
 

@@ -41,14 +41,40 @@ class Settings:
     plan_mode: str = "warn"
     """What a plan violation does, unless an account says otherwise: one of ``PLAN_MODES``."""
     log_level: str = "warning"
+    watch: bool = False
+    """Reload the fixture files when they change (``--watch``)."""
+    state_file: Path | None = None
+    """Load the whole state from here on start, save it here on shutdown."""
+    max_snapshots: int = 20
+    max_snapshot_events: int = 200_000
+    """Events one snapshot may hold (all its accounts together)."""
+    upstream: str | None = None
+    """Forward every API call to this base URL and answer with its answer (``--upstream``)."""
+    upstream_timeout: float = 10.0
+    """Seconds an upstream call may take in all before the caller gets a 504."""
+    record: Path | None = None
+    """Write the events the upstream accepted to this fixture file."""
+    max_record_bytes: int = 10 * 1_048_576
     server_start_timeout: float = 10.0
     server_stop_timeout: float = 10.0
 
     def __post_init__(self) -> None:
-        for name in ("max_body_bytes", "journal_size", "journal_body_bytes", "max_query_params"):
+        for name in (
+            "max_body_bytes",
+            "journal_size",
+            "journal_body_bytes",
+            "max_query_params",
+            "max_snapshots",
+            "max_snapshot_events",
+            "max_record_bytes",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         if self.plan_mode not in PLAN_MODES:
             raise ValueError(f"plan_mode must be one of {', '.join(PLAN_MODES)}")
         if not 0 <= self.port <= 65535:
             raise ValueError("port must be between 0 and 65535")
+        if not 0 < self.upstream_timeout <= 600:
+            raise ValueError("upstream_timeout must be more than 0 and at most 600 seconds")
+        if self.record is not None and self.upstream is None:
+            raise ValueError("record needs upstream: it writes what the upstream accepted")

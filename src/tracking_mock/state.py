@@ -11,6 +11,7 @@ from .models import AccountSpec
 from .plan import Plan
 from .seed import Seed
 from .settings import Settings
+from .snapshots import Snapshots
 from .store import Store, default_account
 
 
@@ -31,6 +32,7 @@ class MockState:
     seed: Seed
     store: Store
     journal: Journal
+    snapshots: Snapshots
     plan: Plan | None = None
     """The plan of ``settings.plans``, compiled once; accounts may set their own."""
     errors: deque[ServerFailure] = field(default_factory=lambda: deque(maxlen=100))
@@ -54,11 +56,6 @@ class MockState:
     @classmethod
     def build(cls, settings: Settings, seed: Seed) -> MockState:
         """State for ``settings``: the seed's accounts (or the default one) plus ``--api-key``s."""
-        base = seed.accounts or (default_account(),)
-        extra = tuple(
-            AccountSpec(f"api-key-{n}", (key,), {}, {})
-            for n, key in enumerate(settings.api_keys, start=1)
-        )
         plan = None
         if settings.plans:
             from .plan import load_plan
@@ -67,7 +64,32 @@ class MockState:
         return cls(
             settings=settings,
             seed=seed,
-            store=Store(base + extra, max_accounts=settings.max_accounts),
+            store=Store(configured_specs(settings, seed), max_accounts=settings.max_accounts),
             journal=Journal(settings.journal_size, settings.journal_body_bytes),
+            snapshots=Snapshots(settings.max_snapshots, settings.max_snapshot_events),
             plan=plan,
         )
+
+    def reload(self, seed: Seed) -> list[str]:
+        """Reloaded fixtures: their accounts (and any they no longer define) start afresh.
+
+        Same meaning as a reset of those accounts, their journal included. Returns their names.
+        """
+        old = {spec.name for spec in self.seed.accounts or (default_account(),)}
+        new = {spec.name for spec in seed.accounts or (default_account(),)}
+        changed = sorted(old | new)
+        self.store.reconfigure(configured_specs(self.settings, seed), changed)
+        self.seed = seed
+        for name in changed:
+            self.journal.clear(name)
+        return changed
+
+
+def configured_specs(settings: Settings, seed: Seed) -> tuple[AccountSpec, ...]:
+    """The seed's accounts (or the default one) plus one account per ``--api-key``."""
+    base = seed.accounts or (default_account(),)
+    extra = tuple(
+        AccountSpec(f"api-key-{n}", (key,), {}, {})
+        for n, key in enumerate(settings.api_keys, start=1)
+    )
+    return base + extra

@@ -7,8 +7,9 @@ import random
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from .clock import Clock
+from .clock import Clock, ClockState
 from .errors import BadRequest, Conflict, NotFound
 from .eventlog import EventLog
 from .faults import Faults
@@ -46,6 +47,27 @@ class Account:
         return self.spec.name
 
 
+@dataclass(frozen=True, slots=True)
+class AccountState:
+    """An account as data: its spec with every event (oldest first), its clock and faults."""
+
+    spec: AccountSpec
+    clock: ClockState
+    faults: dict[str, Any]
+
+
+def _fields_of(event: Event) -> EventFields:
+    return EventFields(
+        event_name=event.event_name,
+        value=event.value,
+        metadata=event.metadata,
+        transaction_id=event.transaction_id,
+        currency=event.currency,
+        user_id=event.user_id,
+        coupon=event.coupon,
+    )
+
+
 def coupon_table(campaigns: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     """Coupon code to campaign id."""
     return {coupon: campaign for campaign, coupons in campaigns.items() for coupon in coupons}
@@ -81,13 +103,70 @@ class Store:
                 return
             account = self.account(name)
             configured = next((s for s in self._specs if s.name == name), None)
-            own = replace(account.spec, campaigns={}, metrics={}, events=())
-            fresh = Account(configured or own)
-            self._accounts[name] = fresh
-            for key in fresh.spec.keys:
-                self._keys[key] = fresh
-            if configured is not None:
-                self._seed(fresh, configured.events)
+            self._replace(configured or replace(account.spec, campaigns={}, metrics={}, events=()))
+
+    def reconfigure(self, specs: Iterable[AccountSpec], changed: Iterable[str]) -> None:
+        """New configured specs (reloaded fixtures): reset the ``changed`` accounts to them.
+
+        A changed name no longer configured is removed. Nothing changes unless all succeed.
+        """
+        with self._lock:
+            specs = tuple(specs)
+            by_name = {spec.name: spec for spec in specs}
+            saved = (self._specs, dict(self._accounts), dict(self._keys))
+            changed = list(changed)
+            try:
+                # All out, then all in: a key may move from one changed account to another.
+                for name in changed:
+                    if name in self._accounts:
+                        self.remove_account(name)
+                for name in changed:
+                    if name in by_name:
+                        self._install(by_name[name])
+            except Exception:
+                self._specs, self._accounts, self._keys = saved
+                raise
+            self._specs = specs
+
+    def account_state(self, name: str) -> AccountState:
+        """Everything an account holds, as data: spec, events (ids, times), clock, faults."""
+        with self._lock:
+            account = self.account(name)
+            events = tuple(
+                SeedEvent(_fields_of(event), event.id, event.created_us / 1_000_000)
+                for event in reversed(account.events.newest_first())
+            )
+            return AccountState(
+                replace(account.spec, events=events),
+                account.clock.state(),
+                account.faults.state(),
+            )
+
+    def account_states(self, name: str | None = None) -> list[AccountState]:
+        """``account_state`` of every account, or of the one called ``name``, all at one moment."""
+        with self._lock:
+            names = list(self._accounts) if name is None else [name]
+            return [self.account_state(n) for n in names]
+
+    def restore(self, states: Iterable[AccountState], *, everything: bool) -> None:
+        """Put accounts back as ``account_state`` saw them; ``everything`` drops all others.
+
+        Accounts are rebuilt through the path ``reset`` takes, so every index is rebuilt too.
+        Nothing changes unless all succeed (a key taken by another account is a ``Conflict``).
+        """
+        with self._lock:
+            saved = (dict(self._accounts), dict(self._keys))
+            try:
+                if everything:
+                    self._accounts.clear()
+                    self._keys.clear()
+                for state in states:
+                    account = self._replace(state.spec)
+                    account.clock.restore(state.clock)
+                    account.faults.restore(state.faults)
+            except Exception:
+                self._accounts, self._keys = saved
+                raise
 
     def add_account(self, spec: AccountSpec) -> Account:
         """Create an empty account (then seed it with ``spec.events``)."""
@@ -122,6 +201,20 @@ class Store:
             del self._accounts[name]
             for key in account.spec.keys:
                 self._keys.pop(key, None)
+
+    def _replace(self, spec: AccountSpec) -> Account:
+        """A fresh account for ``spec`` in place of the one of that name, if any.
+
+        The one path that reset, restore and reload share.
+        """
+        old = self._accounts.get(spec.name)
+        if any(self._keys.get(key) not in (None, old) for key in spec.keys):
+            raise Conflict(f"account {spec.name!r} reuses a key of another account")
+        if old is not None:
+            del self._accounts[spec.name]
+            for key in old.spec.keys:
+                del self._keys[key]
+        return self._install(spec)
 
     def account(self, name: str) -> Account:
         with self._lock:
@@ -161,12 +254,20 @@ class Store:
 
     # Events ---------------------------------------------------------------------------
 
-    def create_event(self, account: Account, fields: EventFields) -> Event:
-        """Store a new event stamped with the account's clock."""
+    def create_event(
+        self,
+        account: Account,
+        fields: EventFields,
+        *,
+        event_id: str | None = None,
+        created_at: float | None = None,
+    ) -> Event:
+        """Store a new event stamped with the account's clock (or the id and time given)."""
         with self._lock:
-            event = self._build(
-                account, fields, self._fresh_id(account), self._order(account.clock.now())
-            )
+            if event_id is None or event_id in account.events:
+                event_id = self._fresh_id(account)
+            moment = account.clock.now() if created_at is None else created_at
+            event = self._build(account, fields, event_id, self._order(moment))
             account.events.add(event)
             return event
 

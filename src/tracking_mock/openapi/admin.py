@@ -88,6 +88,10 @@ def _call_record() -> Schema:
             "fault": {"type": ["string", "null"]},
             "durationMs": {"type": "number"},
             "note": {"type": ["string", "null"]},
+            "upstream": {
+                "type": ["object", "null"],
+                "description": "With --upstream: mockStatus, mockResponse and the drift found.",
+            },
         }
     )
 
@@ -249,6 +253,14 @@ def admin_document() -> Schema:
                                 "journalBodyBytes": {"type": "integer"},
                                 "maxQueryParams": {"type": "integer"},
                                 "maxAccounts": {"type": "integer"},
+                                "watch": {"type": "boolean"},
+                                "stateFile": {"type": ["string", "null"]},
+                                "maxSnapshots": {"type": "integer"},
+                                "maxSnapshotEvents": {"type": "integer"},
+                                "upstream": {"type": ["string", "null"]},
+                                "upstreamTimeout": {"type": "number"},
+                                "record": {"type": ["string", "null"]},
+                                "maxRecordBytes": {"type": "integer"},
                             }
                         ),
                         "fixtures": {"type": "array", "items": _TEXT},
@@ -389,6 +401,9 @@ def admin_document() -> Schema:
         **_plan_paths(account_param),
         "/_mock/openapi.json": _document_route("getAdminOpenApiDocument"),
     }
+    from .admin_state import state_paths  # it builds on this module's helpers
+
+    paths.update(state_paths())
     return {
         "openapi": "3.1.0",
         "info": {
