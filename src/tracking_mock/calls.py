@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .journal import CallRecord, Journal
 from .models import ContractWarning
 from .render import error
+from .wire import warnings_header
 
 CALL_SCOPE_KEY = "tracking_mock.call"
 _UNRECORDED_PREFIXES = ("/_mock", "/openapi.json")
@@ -32,6 +33,8 @@ class CallContext:
     fault: str | None = None
     finish: Callable[[], None] = _nothing
     """Records the call now; whoever ends a call without a full answer calls it first."""
+    update: Callable[[], None] = _nothing
+    """Shows the account and fault known so far on the pending record (before a delay)."""
 
 
 def call_context(scope: Scope) -> CallContext:
@@ -66,6 +69,34 @@ class JournalMiddleware:
         chunks: list[bytes] = []
         response_size = 0
         recorded = False
+        # Journaled on arrival as pending, then completed in place, so a call held by a delay
+        # is already visible to tests and the inspector.
+        shown = pending = CallRecord(
+            seq=self.journal.next_seq(),
+            time=time.time(),
+            method=scope["method"],
+            path=scope["path"],
+            query=scope.get("query_string", b"").decode("latin-1"),
+            raw_headers=tuple(scope["headers"]),
+            raw_body=None,
+            body_truncated=False,
+            status=0,
+            raw_response=b"",
+            response_truncated=False,
+            account=None,
+            warnings=(),
+            fault=None,
+            duration_ms=0.0,
+            pending=True,
+        )
+        self.journal.add(pending)
+
+        def update() -> None:
+            nonlocal shown
+            if not recorded:
+                latest = pending._replace(account=call.account, fault=call.fault)
+                self.journal.complete(shown, latest)
+                shown = latest
 
         def finish(response: bytes | None = None) -> None:
             nonlocal recorded
@@ -81,27 +112,29 @@ class JournalMiddleware:
             body, body_truncated = (
                 (None, False) if call.body is None else self.journal.clip(call.body)
             )
-            self.journal.add(
-                CallRecord(
-                    seq=self.journal.next_seq(),
-                    time=time.time(),
-                    method=scope["method"],
-                    path=scope["path"],
-                    query=scope.get("query_string", b"").decode("latin-1"),
-                    raw_headers=tuple(scope["headers"]),
-                    raw_body=body,
-                    body_truncated=body_truncated,
-                    status=0 if call.fault == "drop" else status,
-                    raw_response=response,
-                    response_truncated=size > len(response),
-                    account=call.account,
-                    warnings=tuple(call.warnings),
-                    fault=call.fault,
-                    duration_ms=(time.perf_counter() - started) * 1000,
-                )
+            # Built whole rather than by ``_replace``: this runs for every call.
+            record = CallRecord(
+                seq=pending.seq,
+                time=pending.time,
+                method=pending.method,
+                path=pending.path,
+                query=pending.query,
+                raw_headers=pending.raw_headers,
+                raw_body=body,
+                body_truncated=body_truncated,
+                status=0 if call.fault == "drop" else status,
+                raw_response=response,
+                response_truncated=size > len(response),
+                account=call.account,
+                warnings=tuple(call.warnings),
+                fault=call.fault,
+                duration_ms=(time.perf_counter() - started) * 1000,
+                pending=False,
             )
+            self.journal.complete(shown, record)
 
         call.finish = finish
+        call.update = update
 
         async def capture(message: Message) -> None:
             nonlocal status, response_size
@@ -115,6 +148,9 @@ class JournalMiddleware:
                     finish()
             elif kind == "http.response.start":
                 status = message["status"]
+                if call.warnings:
+                    headers = [*message.get("headers", ()), warnings_header(call.warnings)]
+                    message["headers"] = headers
             await send(message)
 
         try:
@@ -128,4 +164,4 @@ class JournalMiddleware:
             finish()
             # ``finish`` closes over the scope, which holds ``call``: break that cycle, or every
             # request's objects would wait for the garbage collector instead of being freed.
-            call.finish = _nothing
+            call.finish = call.update = _nothing

@@ -73,6 +73,7 @@ async def admit(request: Request, state: MockState, call: CallContext) -> Accoun
     verdict = account.faults.judge(request.method, request.url.path)
     if verdict.delay:
         call.fault = "delay"
+        call.update()  # the held call shows its account while it waits
         try:
             await asyncio.sleep(verdict.delay)
         except asyncio.CancelledError:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from .models import ContractWarning
+from .render import iso_timestamp
 
 REDACTED = "[redacted]"
 
@@ -54,6 +55,8 @@ class CallRecord(NamedTuple):
     warnings: tuple[ContractWarning, ...]
     fault: str | None
     duration_ms: float
+    pending: bool = False
+    """Still being answered: journaled on arrival, completed in place (status 0 until then)."""
 
     @property
     def headers(self) -> dict[str, str]:
@@ -79,6 +82,8 @@ class CallRecord(NamedTuple):
         return {
             "seq": self.seq,
             "time": self.time,
+            "receivedAt": iso_timestamp(int(self.time * 1_000_000)),
+            "pending": self.pending,
             "method": self.method,
             "path": self.path,
             "query": self.query,
@@ -104,6 +109,8 @@ class Journal:
         self._records: deque[CallRecord] = deque(maxlen=size)
         self._sequence = itertools.count(1)
         self._lock = threading.Lock()
+        self.version = 0
+        """Goes up on every change, so a watcher can tell the journal changed."""
 
     def next_seq(self) -> int:
         return next(self._sequence)
@@ -117,6 +124,20 @@ class Journal:
     def add(self, record: CallRecord) -> None:
         with self._lock:
             self._records.append(record)
+            self.version += 1
+
+    def complete(self, pending: CallRecord, record: CallRecord) -> None:
+        """Put ``record`` where ``pending`` is (an update or the answer of a call in flight)."""
+        with self._lock:
+            self.version += 1
+            records = self._records
+            # Newest first: a call in flight is almost always among the latest.
+            for index in range(len(records) - 1, -1, -1):
+                if records[index] is pending:
+                    records[index] = record
+                    return
+            # Cleared or pushed out while in flight: kept as a new call, as it was answered.
+            records.append(record)
 
     def records(self, account: str | None = None) -> list[CallRecord]:
         """The kept calls, oldest first, optionally only one account's."""
@@ -129,6 +150,7 @@ class Journal:
     def clear(self, account: str | None = None) -> None:
         """Forget every call, or only one account's."""
         with self._lock:
+            self.version += 1
             if account is None:
                 self._records.clear()
             else:

@@ -69,6 +69,8 @@ def _call_record() -> Schema:
         {
             "seq": {"type": "integer"},
             "time": {"type": "number"},
+            "receivedAt": {"type": "string", "format": "date-time"},
+            "pending": {"type": "boolean"},
             "method": _TEXT,
             "path": _TEXT,
             "query": _TEXT,
