@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,10 +13,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .journal import CallRecord, Journal
 from .models import ContractWarning
 from .render import error
+from .requestlog import LOGGER_NAME, LoggedCall
 from .wire import warnings_header
 
 CALL_SCOPE_KEY = "tracking_mock.call"
 _UNRECORDED_PREFIXES = ("/_mock", "/openapi.json")
+_LOG = logging.getLogger(LOGGER_NAME)
 _SERVER_ERROR_BODY = json.dumps(error("internal server error")).encode()
 
 
@@ -57,8 +60,15 @@ class JournalMiddleware:
         self.journal = journal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(_UNRECORDED_PREFIXES):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if path == "/" or path.startswith(_UNRECORDED_PREFIXES):
+            if _LOG.isEnabledFor(logging.DEBUG):
+                await self._log_admin_call(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
             return
         call = scope[CALL_SCOPE_KEY] = CallContext()
         started = time.perf_counter()
@@ -132,6 +142,8 @@ class JournalMiddleware:
                 pending=False,
             )
             self.journal.complete(shown, record)
+            if _LOG.isEnabledFor(logging.INFO):
+                _LOG.info("%s", LoggedCall(record))
 
         call.finish = finish
         call.update = update
@@ -165,3 +177,36 @@ class JournalMiddleware:
             # ``finish`` closes over the scope, which holds ``call``: break that cycle, or every
             # request's objects would wait for the garbage collector instead of being freed.
             call.finish = call.update = _nothing
+
+    async def _log_admin_call(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve an admin or inspector call, then log it at DEBUG (it is not journaled)."""
+        arrived, started = time.time(), time.perf_counter()
+        status = 0
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            record = CallRecord(
+                seq=0,
+                time=arrived,
+                method=scope["method"],
+                path=scope["path"],
+                query=scope.get("query_string", b"").decode("latin-1"),
+                raw_headers=(),
+                raw_body=None,
+                body_truncated=False,
+                status=status,
+                raw_response=b"",
+                response_truncated=False,
+                account=None,
+                warnings=(),
+                fault=None,
+                duration_ms=(time.perf_counter() - started) * 1000,
+            )
+            _LOG.debug("%s", LoggedCall(record, admin=True))

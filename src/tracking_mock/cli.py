@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import os
 import signal
 import sys
 import threading
@@ -15,6 +16,7 @@ from typing import NoReturn
 from . import __version__
 from .app import create_app
 from .errors import SeedError
+from .requestlog import LOG_FORMATS, LogFormatter
 from .seed import load_seed
 from .server import ServerError, ServerThread
 from .settings import DEFAULT_API_KEY, Settings
@@ -87,7 +89,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--journal-size", type=_positive, default=_DEFAULTS.journal_size, metavar="N"
     )
     parser.add_argument(
-        "--log-level", choices=_LOG_LEVELS, default=_DEFAULTS.log_level, type=str.lower
+        "--log-level",
+        choices=_LOG_LEVELS,
+        default=_DEFAULTS.log_level,
+        type=str.lower,
+        help="info logs a line per API call, debug admin calls too (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default=_DEFAULTS.log_format,
+        help="text, coloured on a terminal, or json: one object a line (default: %(default)s)",
     )
     return parser
 
@@ -103,6 +115,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         max_body_bytes=args.max_body_bytes,
         journal_size=args.journal_size,
         log_level=args.log_level,
+        log_format=args.log_format,
     )
 
 
@@ -111,17 +124,25 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
+def _configure_logging(settings: Settings) -> None:
+    """Every log line, the request log's and uvicorn's, to stderr in the chosen format."""
+    stream = sys.stderr
+    colour = settings.log_format == "text" and stream.isatty() and "NO_COLOR" not in os.environ
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(LogFormatter(settings.log_format, colour=colour))
+    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler], force=True)
+
+
 def serve(settings: Settings) -> int:
     """Start the server, print the ready line, and wait for SIGINT or SIGTERM."""
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    _configure_logging(settings)
     app = create_app(settings, seed=load_seed(settings.fixtures))
     server = ServerThread(
         app,
         settings.host,
         settings.port,
         log_level=settings.log_level,
+        log_config=None,
         start_timeout=settings.server_start_timeout,
         stop_timeout=settings.server_stop_timeout,
     )

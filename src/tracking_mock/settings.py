@@ -33,7 +33,10 @@ class Settings:
     max_query_params: int = 64
     """Query parameters per list request, filters included."""
     max_accounts: int = 100_000
-    log_level: str = "warning"
+    log_level: str = "info"
+    """``info`` logs a line per API call (``tracking_mock.requests``), ``debug`` admin calls too."""
+    log_format: str = "text"
+    """The console log of the CLI: ``text`` for people, ``json`` for one object a line."""
     server_start_timeout: float = 10.0
     server_stop_timeout: float = 10.0
 
@@ -41,5 +44,7 @@ class Settings:
         for name in ("max_body_bytes", "journal_size", "journal_body_bytes", "max_query_params"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
+        if self.log_format not in ("text", "json"):
+            raise ValueError("log_format must be text or json")
         if not 0 <= self.port <= 65535:
             raise ValueError("port must be between 0 and 65535")

@@ -1,0 +1,149 @@
+"""The request log: one line per call, text or JSON, keys never shown, client text escaped."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from tracking_mock.journal import CallRecord
+from tracking_mock.models import ContractWarning
+from tracking_mock.requestlog import LOGGER_NAME, LogFormatter, LoggedCall, text_line
+
+from .helpers import AUTH
+
+
+def _record(**changes: Any) -> CallRecord:
+    record = CallRecord(
+        seq=7,
+        time=1_767_261_600.25,
+        method="POST",
+        path="/tracking/events",
+        query="",
+        raw_headers=((b"authorization", b"Bearer sk_test_secret"),),
+        raw_body=b'{"eventName": "a"}',
+        body_truncated=False,
+        status=200,
+        raw_response=b'{"success":true,"data":{}}',
+        response_truncated=False,
+        account="acme",
+        warnings=(ContractWarning("metadata-number", "metadata value 'n' is a number"),),
+        fault=None,
+        duration_ms=1.234,
+    )
+    return record._replace(**changes)
+
+
+def _emit(formatter: LogFormatter, message: LoggedCall, level: int = logging.INFO) -> str:
+    entry = logging.LogRecord(LOGGER_NAME, level, __file__, 1, "%s", (message,), None)
+    return formatter.format(entry)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, " POST /tracking/events 200 1.2ms acme warnings=metadata-number"),
+        (
+            {
+                "method": "GET",
+                "query": "limit=5",
+                "status": 401,
+                "account": None,
+                "warnings": (),
+                "raw_response": b'{"success":false,"error":"Unauthorized: unknown client key"}',
+            },
+            ' GET /tracking/events?limit=5 401 1.2ms - "Unauthorized: unknown client key"',
+        ),
+        (
+            {"status": 0, "fault": "drop", "warnings": ()},
+            " POST /tracking/events drop 1.2ms acme fault=drop",
+        ),
+        (
+            {"path": "/x\x1b[31m\n\u202e", "status": 404, "warnings": (), "raw_response": b""},
+            " POST /x\\x1b[31m\\n\\u202e 404 1.2ms acme",
+        ),
+    ],
+    ids=["warnings", "error-reason", "dropped", "control-characters-escaped"],
+)
+def test_text_line_shows_the_call_at_a_glance(changes: dict[str, Any], expected: str) -> None:
+    line = text_line(_record(**changes))
+    assert line[len("12:00:00.250") :] == expected
+    assert line[8:12] == ".250"
+
+
+def test_a_record_reason_wins_over_the_answer_text() -> None:
+    class WithReason(CallRecord):
+        reason = "Unauthorized: unknown client key"
+
+    record = WithReason(*_record(status=401, raw_response=b'{"error": "Unauthorized"}'))
+    assert text_line(record).endswith('"Unauthorized: unknown client key"')
+
+
+def test_colour_only_when_asked() -> None:
+    plain = _emit(LogFormatter("text"), LoggedCall(_record()))
+    coloured = _emit(LogFormatter("text", colour=True), LoggedCall(_record()))
+    assert "\x1b[" not in plain
+    assert "\x1b[32m200\x1b[0m" in coloured
+
+
+def test_json_lines_carry_the_fields() -> None:
+    line = _emit(LogFormatter("json"), LoggedCall(_record()))
+    entry = json.loads(line)
+    assert entry == {
+        "level": "info",
+        "time": "2026-01-01T10:00:00.250Z",
+        "seq": 7,
+        "method": "POST",
+        "path": "/tracking/events",
+        "query": "",
+        "status": 200,
+        "durationMs": 1.234,
+        "account": "acme",
+        "warnings": [{"code": "metadata-number", "message": "metadata value 'n' is a number"}],
+        "fault": None,
+        "reason": None,
+        "admin": False,
+    }
+    assert "\n" not in line
+
+
+def test_json_format_wraps_other_records_too() -> None:
+    entry = logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1, "boom %d", (1,), None)
+    fields = json.loads(LogFormatter("json").format(entry))
+    assert fields.pop("time").endswith("Z")
+    assert fields == {"level": "error", "logger": "uvicorn.error", "message": "boom 1"}
+
+
+def test_the_key_never_appears(caplog: pytest.LogCaptureFixture, client: TestClient) -> None:
+    with caplog.at_level(logging.INFO, logger=LOGGER_NAME):
+        client.get("/tracking/events", headers=AUTH)
+        client.get("/tracking/events", headers={"Authorization": "Bearer sk_test_wrong"})
+    assert len(caplog.records) == 2
+    for entry in caplog.records:
+        for formatter in (LogFormatter("text"), LogFormatter("json")):
+            assert "sk_test" not in formatter.format(entry)
+
+
+def test_api_calls_log_at_info_and_admin_calls_at_debug(
+    caplog: pytest.LogCaptureFixture, client: TestClient
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger=LOGGER_NAME):
+        client.get("/tracking/events", headers=AUTH)
+        client.get("/_mock/health")
+    api, admin = caplog.records
+    assert (api.levelno, admin.levelno) == (logging.INFO, logging.DEBUG)
+    _, *api_fields = api.getMessage().split()
+    _, *admin_fields = admin.getMessage().split()
+    assert api_fields[:3] + api_fields[4:] == ["GET", "/tracking/events", "200", "default"]
+    assert admin_fields[:3] + admin_fields[4:] == ["GET", "/_mock/health", "200", "(admin)"]
+
+
+def test_nothing_is_logged_below_the_level(
+    caplog: pytest.LogCaptureFixture, client: TestClient
+) -> None:
+    with caplog.at_level(logging.WARNING, logger=LOGGER_NAME):
+        client.get("/tracking/events", headers=AUTH)
+    assert caplog.records == []
