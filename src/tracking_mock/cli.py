@@ -124,7 +124,7 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
-def _configure_logging(settings: Settings) -> None:
+def configure_logging(settings: Settings) -> None:
     """Every log line, the request log's and uvicorn's, to stderr in the chosen format."""
     stream = sys.stderr
     colour = settings.log_format == "text" and stream.isatty() and "NO_COLOR" not in os.environ
@@ -135,7 +135,7 @@ def _configure_logging(settings: Settings) -> None:
 
 def serve(settings: Settings) -> int:
     """Start the server, print the ready line, and wait for SIGINT or SIGTERM."""
-    _configure_logging(settings)
+    configure_logging(settings)
     app = create_app(settings, seed=load_seed(settings.fixtures))
     server = ServerThread(
         app,
