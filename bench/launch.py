@@ -27,7 +27,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from tracking_mock.app import create_app, mock_state_of
-from tracking_mock.cli import configure_logging
+from tracking_mock.cli import console_log
 from tracking_mock.models import SeedEvent
 from tracking_mock.seed import Seed
 from tracking_mock.server import ServerThread
@@ -44,8 +44,8 @@ def mock_app(events: int, log_level: str = Settings().log_level) -> ASGIApp:
     Its log goes to stderr as the CLI's does (the bench sends stderr to a file).
     """
     settings = Settings(port=0, log_level=log_level)
-    configure_logging(settings)
-    app = create_app(settings, seed=Seed(accounts=(bench_account(),), files=()))
+    seed = Seed(accounts=(bench_account(),), files=())
+    app = create_app(settings, seed=seed, request_log=console_log(settings))
     store = mock_state_of(app).store
     store.merge_into(ACCOUNT, bench_account(tuple(seed_events(events))))
     gc.collect()

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from tracking_mock import Settings, create_app
 from tracking_mock.journal import CallRecord
 from tracking_mock.models import ContractWarning
-from tracking_mock.requestlog import LOGGER_NAME, LogFormatter, LoggedCall, text_line
+from tracking_mock.requestlog import (
+    LOG_FORMATS,
+    LOGGER_NAME,
+    LogFormatter,
+    LoggedCall,
+    RequestLog,
+    text_line,
+)
 
-from .helpers import AUTH
+from .helpers import AUTH, EMPTY_SEED
 
 
 def _record(**changes: Any) -> CallRecord:
@@ -37,9 +47,10 @@ def _record(**changes: Any) -> CallRecord:
     return record._replace(**changes)
 
 
-def _emit(formatter: LogFormatter, message: LoggedCall, level: int = logging.INFO) -> str:
-    entry = logging.LogRecord(LOGGER_NAME, level, __file__, 1, "%s", (message,), None)
-    return formatter.format(entry)
+def _written(record: CallRecord, **options: Any) -> str:
+    stream = io.StringIO()
+    RequestLog(stream, **options)(record)
+    return stream.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -69,9 +80,8 @@ def _emit(formatter: LogFormatter, message: LoggedCall, level: int = logging.INF
     ids=["warnings", "error-reason", "dropped", "control-characters-escaped"],
 )
 def test_text_line_shows_the_call_at_a_glance(changes: dict[str, Any], expected: str) -> None:
-    line = text_line(_record(**changes))
-    assert line[len("12:00:00.250") :] == expected
-    assert line[8:12] == ".250"
+    line = text_line(_record(**changes), "12:00:00")
+    assert line == "12:00:00.250" + expected
 
 
 def test_a_record_reason_wins_over_the_answer_text() -> None:
@@ -79,18 +89,19 @@ def test_a_record_reason_wins_over_the_answer_text() -> None:
         reason = "Unauthorized: unknown client key"
 
     record = WithReason(*_record(status=401, raw_response=b'{"error": "Unauthorized"}'))
-    assert text_line(record).endswith('"Unauthorized: unknown client key"')
+    assert text_line(record, "12:00:00").endswith('"Unauthorized: unknown client key"')
 
 
 def test_colour_only_when_asked() -> None:
-    plain = _emit(LogFormatter("text"), LoggedCall(_record()))
-    coloured = _emit(LogFormatter("text", colour=True), LoggedCall(_record()))
+    plain = _written(_record())
+    coloured = _written(_record(), colour=True)
     assert "\x1b[" not in plain
     assert "\x1b[32m200\x1b[0m" in coloured
+    assert plain.endswith(" POST /tracking/events 200 1.2ms acme warnings=metadata-number\n")
 
 
 def test_json_lines_carry_the_fields() -> None:
-    line = _emit(LogFormatter("json"), LoggedCall(_record()))
+    line = _written(_record(), log_format="json")
     entry = json.loads(line)
     assert entry == {
         "level": "info",
@@ -107,7 +118,7 @@ def test_json_lines_carry_the_fields() -> None:
         "reason": None,
         "admin": False,
     }
-    assert "\n" not in line
+    assert line.count("\n") == 1
 
 
 def test_json_format_wraps_other_records_too() -> None:
@@ -123,8 +134,11 @@ def test_the_key_never_appears(caplog: pytest.LogCaptureFixture, client: TestCli
         client.get("/tracking/events", headers={"Authorization": "Bearer sk_test_wrong"})
     assert len(caplog.records) == 2
     for entry in caplog.records:
-        for formatter in (LogFormatter("text"), LogFormatter("json")):
-            assert "sk_test" not in formatter.format(entry)
+        call = entry.args[0]  # type: ignore[index]
+        assert isinstance(call, LoggedCall)
+        for log_format in LOG_FORMATS:
+            assert "sk_test" not in _written(call.record, log_format=log_format)
+    assert "sk_test" not in caplog.text
 
 
 def test_api_calls_log_at_info_and_admin_calls_at_debug(
@@ -147,3 +161,16 @@ def test_nothing_is_logged_below_the_level(
     with caplog.at_level(logging.WARNING, logger=LOGGER_NAME):
         client.get("/tracking/events", headers=AUTH)
     assert caplog.records == []
+
+
+def test_a_given_request_log_writes_api_calls_and_admin_calls_only_when_asked(
+    make_client: Callable[..., TestClient],
+) -> None:
+    for admin in (False, True):
+        stream = io.StringIO()
+        log = RequestLog(stream, admin=admin)
+        client = TestClient(create_app(Settings(), seed=EMPTY_SEED, request_log=log))
+        client.get("/tracking/events", headers=AUTH)
+        client.get("/_mock/health")
+        paths = [line.split()[2] for line in stream.getvalue().splitlines()]
+        assert paths == (["/tracking/events", "/_mock/health"] if admin else ["/tracking/events"])

@@ -13,6 +13,7 @@ from starlette.routing import Mount, Route
 from . import admin, endpoints, handlers, openapi
 from .calls import JournalMiddleware
 from .errors import ApiError
+from .requestlog import RequestLog
 from .seed import Seed, load_seed
 from .settings import Settings
 from .state import MockState
@@ -20,8 +21,17 @@ from .state import MockState
 API_METHODS = ["GET", "POST", "PUT"]
 
 
-def create_app(settings: Settings | None = None, *, seed: Seed | None = None) -> Starlette:
-    """Build a mock server app; its state is reachable through ``mock_state_of(app)``."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    seed: Seed | None = None,
+    request_log: RequestLog | None = None,
+) -> Starlette:
+    """Build a mock server app; its state is reachable through ``mock_state_of(app)``.
+
+    Calls are logged through ``request_log`` when given (the CLI's console), else on the
+    ``tracking_mock.requests`` logger.
+    """
     settings = settings or Settings()
     state = MockState.build(settings, seed if seed is not None else load_seed(settings.fixtures))
     routes = [
@@ -49,7 +59,7 @@ def create_app(settings: Settings | None = None, *, seed: Seed | None = None) ->
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(JournalMiddleware, journal=state.journal)],
+        middleware=[Middleware(JournalMiddleware, journal=state.journal, request_log=request_log)],
         exception_handlers={
             ApiError: handlers.api_error,
             HTTPException: handlers.http_error,

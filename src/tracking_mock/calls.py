@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .journal import CallRecord, Journal
 from .models import ContractWarning
 from .render import error
-from .requestlog import LOGGER_NAME, LoggedCall
+from .requestlog import LOGGER_NAME, LoggedCall, RequestLog
 from .wire import warnings_header
 
 CALL_SCOPE_KEY = "tracking_mock.call"
@@ -55,9 +55,12 @@ class JournalMiddleware:
     its response can always find its call in the journal.
     """
 
-    def __init__(self, app: ASGIApp, journal: Journal) -> None:
+    def __init__(
+        self, app: ASGIApp, journal: Journal, request_log: RequestLog | None = None
+    ) -> None:
         self.app = app
         self.journal = journal
+        self.request_log = request_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,7 +68,8 @@ class JournalMiddleware:
             return
         path = scope["path"]
         if path == "/" or path.startswith(_UNRECORDED_PREFIXES):
-            if _LOG.isEnabledFor(logging.DEBUG):
+            log = self.request_log
+            if log.admin if log is not None else _LOG.isEnabledFor(logging.DEBUG):
                 await self._log_admin_call(scope, receive, send)
             else:
                 await self.app(scope, receive, send)
@@ -142,7 +146,9 @@ class JournalMiddleware:
                 pending=False,
             )
             self.journal.complete(shown, record)
-            if _LOG.isEnabledFor(logging.INFO):
+            if self.request_log is not None:
+                self.request_log(record)
+            elif _LOG.isEnabledFor(logging.INFO):
                 _LOG.info("%s", LoggedCall(record))
 
         call.finish = finish
@@ -209,4 +215,7 @@ class JournalMiddleware:
                 fault=None,
                 duration_ms=(time.perf_counter() - started) * 1000,
             )
-            _LOG.debug("%s", LoggedCall(record, admin=True))
+            if self.request_log is not None:
+                self.request_log(record, admin=True)
+            else:
+                _LOG.debug("%s", LoggedCall(record, admin=True))

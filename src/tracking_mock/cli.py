@@ -16,7 +16,7 @@ from typing import NoReturn
 from . import __version__
 from .app import create_app
 from .errors import SeedError
-from .requestlog import LOG_FORMATS, LogFormatter
+from .requestlog import LOG_FORMATS, LogFormatter, RequestLog
 from .seed import load_seed
 from .server import ServerError, ServerThread
 from .settings import DEFAULT_API_KEY, Settings
@@ -124,19 +124,26 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
-def configure_logging(settings: Settings) -> None:
-    """Every log line, the request log's and uvicorn's, to stderr in the chosen format."""
+def console_log(settings: Settings) -> RequestLog | None:
+    """Log setup for a console: every record to stderr in the chosen format, and the
+    request log's writer (``None`` below ``info``)."""
     stream = sys.stderr
-    colour = settings.log_format == "text" and stream.isatty() and "NO_COLOR" not in os.environ
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(LogFormatter(settings.log_format, colour=colour))
+    handler.setFormatter(LogFormatter(settings.log_format))
     logging.basicConfig(level=settings.log_level.upper(), handlers=[handler], force=True)
+    level = logging.getLevelName(settings.log_level.upper())
+    if level > logging.INFO:
+        return None
+    colour = settings.log_format == "text" and stream.isatty() and "NO_COLOR" not in os.environ
+    return RequestLog(
+        stream, log_format=settings.log_format, colour=colour, admin=level <= logging.DEBUG
+    )
 
 
 def serve(settings: Settings) -> int:
     """Start the server, print the ready line, and wait for SIGINT or SIGTERM."""
-    configure_logging(settings)
-    app = create_app(settings, seed=load_seed(settings.fixtures))
+    request_log = console_log(settings)
+    app = create_app(settings, seed=load_seed(settings.fixtures), request_log=request_log)
     server = ServerThread(
         app,
         settings.host,

@@ -1,15 +1,15 @@
 """The request log: one line per call, as text for people or JSON for machines.
 
-The journal middleware logs each answered API call at INFO (admin and inspector calls at
-DEBUG) on the ``tracking_mock.requests`` logger. The message is a ``LoggedCall`` whose text is
-only built when a handler emits it; ``LogFormatter`` renders it in colour or as JSON.
+The journal middleware logs each answered API call at INFO, admin and inspector calls at
+DEBUG: through a ``RequestLog`` writer when the app was given one (the CLI does), else on the
+``tracking_mock.requests`` logger (where pytest's log capture finds it).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, TextIO
 
 import orjson
 
@@ -36,10 +36,12 @@ def safe(text: str) -> str:
 
 def reason(record: CallRecord) -> str | None:
     """Why a call failed: the record's own reason if it keeps one, else the answer's error."""
+    if record.status < 400:
+        return None
     kept = getattr(record, "reason", None)  # a record may carry a reason more precise than its body
     if isinstance(kept, str):
         return kept[:REASON_CHARS]
-    if record.status < 400 or not record.raw_response:
+    if not record.raw_response:
         return None
     try:
         body = orjson.loads(record.raw_response)
@@ -50,7 +52,7 @@ def reason(record: CallRecord) -> str | None:
 
 
 class LoggedCall:
-    """The message of one request log line: the record, rendered only when emitted."""
+    """The message of a line on the ``tracking_mock.requests`` logger, built only if emitted."""
 
     __slots__ = ("admin", "record")
 
@@ -59,80 +61,110 @@ class LoggedCall:
         self.admin = admin
 
     def __str__(self) -> str:
-        return text_line(self.record, admin=self.admin)
-
-    def fields(self) -> dict[str, Any]:
-        """The line as data, for ``--log-format json``."""
-        record = self.record
-        return {
-            "time": iso_timestamp(int(record.time * 1_000_000)),
-            "seq": record.seq,
-            "method": record.method,
-            "path": record.path,
-            "query": record.query,
-            "status": record.status,
-            "durationMs": round(record.duration_ms, 3),
-            "account": record.account,
-            "warnings": [{"code": w.code, "message": w.message} for w in record.warnings],
-            "fault": record.fault,
-            "reason": reason(record),
-            "admin": self.admin,
-        }
+        local = time.strftime("%H:%M:%S", time.localtime(self.record.time))
+        return text_line(self.record, local, admin=self.admin)
 
 
-def _status_text(record: CallRecord) -> str:
-    return "drop" if record.fault == "drop" and record.status == 0 else str(record.status)
+def json_fields(record: CallRecord, admin: bool = False) -> dict[str, Any]:
+    """A line as data, for ``--log-format json``."""
+    return {
+        "time": iso_timestamp(int(record.time * 1_000_000)),
+        "seq": record.seq,
+        "method": record.method,
+        "path": record.path,
+        "query": record.query,
+        "status": record.status,
+        "durationMs": round(record.duration_ms, 3),
+        "account": record.account,
+        "warnings": [{"code": w.code, "message": w.message} for w in record.warnings],
+        "fault": record.fault,
+        "reason": reason(record),
+        "admin": admin,
+    }
 
 
-def text_line(record: CallRecord, *, admin: bool = False, colour: bool = False) -> str:
-    """``14:02:07.123 POST /tracking/events 200 0.8ms default warnings=metadata-number``."""
-    local = time.localtime(record.time)
-    stamp = f"{local.tm_hour:02d}:{local.tm_min:02d}:{local.tm_sec:02d}"
-    stamp += f".{int(record.time * 1000) % 1000:03d}"
+def text_line(record: CallRecord, local: str, *, admin: bool = False, colour: bool = False) -> str:
+    """``14:02:07.123 POST /tracking/events 200 0.8ms default warnings=metadata-number``.
+
+    ``local`` is the call's local time to the second, ``HH:MM:SS``.
+    """
     target = f"{record.path}?{record.query}" if record.query else record.path
-    status = _status_text(record)
-    parts = [stamp, record.method, safe(target), status, f"{record.duration_ms:.1f}ms"]
-    if admin:
-        parts.append("(admin)")
-    else:
-        parts.append(safe(record.account) if record.account is not None else "-")
-    if record.fault is not None:
-        parts.append(f"fault={record.fault}")
-    codes = ",".join(safe(w.code) for w in record.warnings)
-    if codes:
-        parts.append(f"warnings={codes}")
-    why = reason(record)
-    if why is not None:
-        parts.append(f'"{safe(why)}"')
+    status = record.status
+    status_text = "drop" if record.fault == "drop" and status == 0 else str(status)
+    who = "(admin)" if admin else "-" if record.account is None else safe(record.account)
+    millis = int(record.time * 1000) % 1000
     if colour:
-        parts[0] = f"{_DIM}{parts[0]}{_RESET}"
-        parts[3] = f"{_COLOURS.get(record.status // 100, '')}{status}{_RESET}"
-        if codes:
-            index = parts.index(f"warnings={codes}")
-            parts[index] = f"{_YELLOW}{parts[index]}{_RESET}"
-    return " ".join(parts)
+        local = f"{_DIM}{local}.{millis:03d}{_RESET}"
+        status_text = f"{_COLOURS.get(status // 100, '')}{status_text}{_RESET}"
+    else:
+        local = f"{local}.{millis:03d}"
+    line = f"{local} {record.method} {safe(target)} {status_text} {record.duration_ms:.1f}ms {who}"
+    if record.fault is not None:
+        line += f" fault={record.fault}"
+    if record.warnings:
+        codes = "warnings=" + ",".join(safe(w.code) for w in record.warnings)
+        line += f" {_YELLOW}{codes}{_RESET}" if colour else f" {codes}"
+    if status >= 400:
+        why = reason(record)
+        if why is not None:
+            line += f' "{safe(why)}"'
+    return line
+
+
+class RequestLog:
+    """The console's request log: each call's line written straight to a stream.
+
+    Through the logging module a line costs about 20 us (a LogRecord, the handler chain, a
+    lock), a tenth of a call; this writer costs a few. The CLI gives one to ``create_app``;
+    without one the app logs on the ``tracking_mock.requests`` logger instead.
+    """
+
+    def __init__(
+        self,
+        stream: TextIO,
+        *,
+        log_format: str = "text",
+        colour: bool = False,
+        admin: bool = False,
+    ) -> None:
+        if log_format not in LOG_FORMATS:
+            raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}")
+        self._stream = stream
+        self._json = log_format == "json"
+        self._colour = colour
+        self.admin = admin
+        """Whether admin and inspector calls are logged too (at debug)."""
+        self._second = -1
+        self._local = ""
+
+    def __call__(self, record: CallRecord, admin: bool = False) -> None:
+        """Write the line of one answered call."""
+        if self._json:
+            fields = {"level": "debug" if admin else "info", **json_fields(record, admin)}
+            line = orjson.dumps(fields).decode()
+        else:
+            second = int(record.time)
+            if second != self._second:  # one local-time conversion a second
+                self._second = second
+                self._local = time.strftime("%H:%M:%S", time.localtime(second))
+            line = text_line(record, self._local, admin=admin, colour=self._colour)
+        try:
+            self._stream.write(line + "\n")
+            self._stream.flush()
+        except (OSError, ValueError):  # the console went away: serving goes on
+            pass
 
 
 class LogFormatter(logging.Formatter):
-    """The console's formatter: request lines as text (coloured on a TTY) or JSON objects.
+    """The console's formatter for every other record: text, or one JSON object a line."""
 
-    Other records get ``LEVEL logger: message``, or in JSON ``time``, ``level``, ``logger``
-    and ``message``, so a JSON log is one object a line throughout.
-    """
-
-    def __init__(self, log_format: str = "text", *, colour: bool = False) -> None:
+    def __init__(self, log_format: str = "text") -> None:
         super().__init__("%(levelname)s %(name)s: %(message)s")
         if log_format not in LOG_FORMATS:
             raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}")
         self.json = log_format == "json"
-        self.colour = colour
 
     def format(self, record: logging.LogRecord) -> str:
-        call = record.args[0] if isinstance(record.args, tuple) and record.args else None
-        if isinstance(call, LoggedCall):
-            if self.json:
-                return orjson.dumps({"level": record.levelname.lower(), **call.fields()}).decode()
-            return text_line(call.record, admin=call.admin, colour=self.colour)
         if not self.json:
             return super().format(record)
         entry = {
