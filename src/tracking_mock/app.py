@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect
 from starlette.routing import Mount, Route
 
-from . import admin, endpoints, handlers, openapi
+from . import admin, endpoints, handlers, index, inspector, openapi
 from .calls import JournalMiddleware
 from .errors import ApiError
 from .requestlog import RequestLog
@@ -35,15 +35,18 @@ def create_app(
     settings = settings or Settings()
     state = MockState.build(settings, seed if seed is not None else load_seed(settings.fixtures))
     routes = [
+        Route("/", index.root, methods=["GET"]),
         Route("/tracking/events", endpoints.tracking_events, methods=API_METHODS),
         Route("/events", endpoints.legacy_events, methods=API_METHODS),
         Route(
             "/client/campaigns/{campaign_id}/coupons", endpoints.campaign_coupons, methods=["GET"]
         ),
         Route("/openapi.json", openapi.serve_api_document, methods=["GET"]),
+        Route("/_mock", index.admin_root, methods=["GET"]),
         Mount(
             "/_mock",
             routes=[
+                Route("/", index.admin_root, methods=["GET"]),
                 Route("/openapi.json", openapi.serve_admin_document, methods=["GET"]),
                 Route("/health", admin.health, methods=["GET"]),
                 Route("/reset", admin.reset, methods=["POST"]),
@@ -54,6 +57,7 @@ def create_app(
                 Route("/accounts/{name}/seed", admin.seed_account, methods=["POST"]),
                 Route("/accounts/{name}/faults", admin.faults, methods=["POST", "DELETE"]),
                 Route("/accounts/{name}/clock", admin.clock, methods=["POST"]),
+                *inspector.routes(),
             ],
         ),
     ]

@@ -158,11 +158,15 @@ def serve(settings: Settings) -> int:
         signal.signal(signum, lambda *_: stop.set())
     server.start()
     print(f"{PROG} listening on {server.url}", flush=True)
-    while not stop.wait(0.5):
-        if not server.running:
-            server.stop()
-            return _fail(f"the server stopped unexpectedly: {server.error!r}")
-    server.stop()
+    try:
+        while not stop.wait(0.5):
+            if not server.running:
+                server.stop()
+                return _fail(f"the server stopped unexpectedly: {server.error!r}")
+        server.stop()
+    finally:
+        if request_log is not None:
+            request_log.flush()  # the lines of the last moment
     return 0
 
 

@@ -131,8 +131,11 @@ class Journal:
         with self._lock:
             self.version += 1
             records = self._records
+            if records and records[-1] is pending:  # the usual case: no other call since
+                records[-1] = record
+                return
             # Newest first: a call in flight is almost always among the latest.
-            for index in range(len(records) - 1, -1, -1):
+            for index in range(len(records) - 2, -1, -1):
                 if records[index] is pending:
                     records[index] = record
                     return
