@@ -214,7 +214,7 @@ async function loadCalls() {
         h("td", {}, h("span", { class: statusClass(call) }, statusText(call))),
         h("td", { class: "num mono" }, call.pending ? "…" : call.durationMs.toFixed(1)),
         h("td", {}, call.account === null ? h("span", { class: "muted" }, "–") : call.account),
-        h("td", {}, call.warnings.map((code) => h("span", { class: "badge warn" }, code)),
+        h("td", { class: "badges" }, warningBadges(call.warnings),
           call.fault ? h("span", { class: "badge fault" }, call.fault) : null),
       ),
     ),
@@ -229,6 +229,14 @@ async function loadCalls() {
   $("#calls-new").hidden = true;
   state.latestShown = page.latestSeq;
   if (state.selected !== null) await loadDetail(state.selected, true);
+}
+
+// One badge per code, with a count when a call raised it more than once.
+function warningBadges(codes) {
+  const counts = new Map();
+  for (const code of codes) counts.set(code, (counts.get(code) || 0) + 1);
+  return [...counts].map(([code, n]) =>
+    h("span", { class: "badge warn", title: code }, n > 1 ? `${code} \u00d7${n}` : code));
 }
 
 function selectCall(seq) {
