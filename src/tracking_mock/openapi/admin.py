@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import __version__, limits
+from .inspector import inspector_paths
 from .schema import (
     JSON,
     Schema,
@@ -301,6 +302,7 @@ def admin_document() -> Schema:
             )
         },
         "/_mock/openapi.json": _document_route("getAdminOpenApiDocument"),
+        **inspector_paths(),
     }
     return {
         "openapi": "3.1.0",
