@@ -49,7 +49,9 @@ def _record(**changes: Any) -> CallRecord:
 
 def _written(record: CallRecord, **options: Any) -> str:
     stream = io.StringIO()
-    RequestLog(stream, **options)(record)
+    log = RequestLog(stream, **options)
+    log(record)
+    log.flush()  # a line logged inside an event loop (Playwright's, say) is written later
     return stream.getvalue()
 
 
