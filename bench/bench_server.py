@@ -287,10 +287,11 @@ class Pair:
     bodies: dict[str, bytes]
 
 
-def start_pair(events: int, folder: Path, ready_timeout: float) -> Pair:
+def start_pair(events: int, folder: Path, ready_timeout: float, log_level: str) -> Pair:
     """Start the mock preloaded with ``events`` events, sample its answers, start the bare app."""
     started = time.perf_counter()
-    mock = start_server(f"mock-{events}", ["mock", "--events", str(events)], folder, ready_timeout)
+    launch = ["mock", "--events", str(events), "--log-level", log_level]
+    mock = start_server(f"mock-{events}", launch, folder, ready_timeout)
     try:
         print(
             f"  mock with {events:,} events ready in {time.perf_counter() - started:.1f} s "
@@ -368,13 +369,14 @@ def bench_servers(
     folder: Path,
     ready_timeout: float,
     only: str | None = None,
+    log_level: str = Settings().log_level,
 ) -> tuple[list[Scenario], list[dict[str, Any]]]:
     """Every scenario at every size, all servers up at once so that rounds interleave them."""
     print(f"\n== servers: the mock at {', '.join(f'{n:,}' for n in sizes)} events", flush=True)
     pairs: list[Pair] = []
     try:
         for events in sizes:
-            pairs.append(start_pair(events, folder, ready_timeout))
+            pairs.append(start_pair(events, folder, ready_timeout, log_level))
         names = [name for name in pairs[0].targets if only is None or only in name]
         results: list[Scenario] = []
         # GETs first: POSTs add events, and the GET figures are for exactly the stored counts.
@@ -512,6 +514,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--ready-timeout", type=float, default=300.0)
     parser.add_argument("--only", help="run only the scenarios whose name contains this")
     parser.add_argument(
+        "--log-level",
+        default=Settings().log_level,
+        help="the mock's log level; the default logs a line per call, as the CLI does",
+    )
+    parser.add_argument(
         "--skip-extras", action="store_true", help="skip the memory and fixture measurements"
     )
     args = parser.parse_args(argv)
@@ -541,7 +548,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         folder = Path(tmp)
         try:
             scenarios, posts = bench_servers(
-                args.sizes, options, args.repeats, folder, args.ready_timeout, args.only
+                args.sizes,
+                options,
+                args.repeats,
+                folder,
+                args.ready_timeout,
+                args.only,
+                args.log_level,
             )
             if not args.skip_extras:
                 memory = measure_memory(args.memory_events, folder, timeout=900)

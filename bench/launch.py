@@ -27,6 +27,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from tracking_mock.app import create_app, mock_state_of
+from tracking_mock.cli import console_log
 from tracking_mock.models import SeedEvent
 from tracking_mock.seed import Seed
 from tracking_mock.server import ServerThread
@@ -37,9 +38,14 @@ from workload import ACCOUNT, API_KEY, bench_account, event_body, seed_events
 _UNAUTHORIZED = b'{"success":false,"error":"Unauthorized: unknown client key"}'
 
 
-def mock_app(events: int) -> ASGIApp:
-    """The mock with default settings, its bench account preloaded with ``events`` events."""
-    app = create_app(Settings(port=0), seed=Seed(accounts=(bench_account(),), files=()))
+def mock_app(events: int, log_level: str = Settings().log_level) -> ASGIApp:
+    """The mock with default settings, its bench account preloaded with ``events`` events.
+
+    Its log goes to stderr as the CLI's does (the bench sends stderr to a file).
+    """
+    settings = Settings(port=0, log_level=log_level)
+    seed = Seed(accounts=(bench_account(),), files=())
+    app = create_app(settings, seed=seed, request_log=console_log(settings))
     store = mock_state_of(app).store
     store.merge_into(ACCOUNT, bench_account(tuple(seed_events(events))))
     gc.collect()
@@ -123,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     modes = parser.add_subparsers(dest="mode", required=True)
     mock = modes.add_parser("mock", help="serve the mock preloaded with N events")
     mock.add_argument("--events", type=int, required=True)
+    mock.add_argument("--log-level", default=Settings().log_level)
     bare = modes.add_parser("bare", help="serve the bare app with fixed answers")
     bare.add_argument("--bodies", type=Path, required=True, help="JSON: 'METHOD query' -> body")
     memory = modes.add_parser("memory", help="print bytes kept for N stored events (JSON)")
@@ -130,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     memory.add_argument("--tracemalloc", action="store_true")
     args = parser.parse_args(argv)
     if args.mode == "mock":
-        return serve(mock_app(args.events), args.max_seconds)
+        return serve(mock_app(args.events, args.log_level), args.max_seconds)
     if args.mode == "bare":
         return serve(bare_app(json.loads(args.bodies.read_text())), args.max_seconds)
     print(json.dumps(measure_memory(args.events, args.tracemalloc)), flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import queue
 import signal
@@ -218,3 +219,35 @@ def test_the_bundled_key_refused_after_fixtures_is_explained_in_the_log_and_jour
     (logged,) = [line for line in stderr.splitlines() if "refused with 401" in line]
     assert logged.startswith("WARNING tracking_mock: GET '/tracking/events' refused with 401: ")
     assert "the bundled accounts are replaced by --fixtures" in logged
+
+
+def test_logs_a_line_per_api_call_at_the_default_level(start: type[Running]) -> None:
+    server = start([*SCRIPT, "--port", "0"])
+    auth = {"Authorization": "Bearer sk_test_default"}
+    httpx.get(f"{server.url}/tracking/events?eventname=Purchase", headers=auth, timeout=5)
+    httpx.get(f"{server.url}/_mock/health", timeout=5)
+    code, stderr = server.stop()
+    assert code == 0
+    (line,) = stderr.splitlines()  # the admin call is logged at debug only
+    _, *fields = line.split()
+    assert fields[:3] == ["GET", "/tracking/events?eventname=Purchase", "200"]
+    assert fields[4:] == ["default", "warnings=unknown-query-parameter"]
+    assert "\x1b[" not in line  # no colour off a terminal
+
+
+def test_log_format_json_writes_one_object_a_line(start: type[Running]) -> None:
+    server = start([*SCRIPT, "--port", "0", "--log-format", "json", "--log-level", "debug"])
+    httpx.get(f"{server.url}/tracking/events", headers={"Authorization": "Bearer nope"}, timeout=5)
+    code, stderr = server.stop()
+    assert code == 0
+    entries = [json.loads(line) for line in stderr.splitlines()]  # every line is JSON
+    (call,) = [e for e in entries if e.get("path") == "/tracking/events"]
+    assert (call["status"], call["level"], call["account"]) == (401, "info", None)
+    assert "nope" not in stderr
+
+
+def test_log_level_warning_logs_no_calls(start: type[Running]) -> None:
+    server = start([*SCRIPT, "--port", "0", "--log-level", "warning"])
+    httpx.get(f"{server.url}/tracking/events", timeout=5)
+    code, stderr = server.stop()
+    assert (code, stderr) == (0, "")

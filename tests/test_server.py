@@ -126,7 +126,8 @@ def test_a_client_that_gives_up_is_no_server_error(served: tuple[str, MockState]
         httpx.post(
             f"{url}/tracking/events", json={"eventName": "a", "value": 1}, headers=AUTH, timeout=0.1
         )
-    wait_until(lambda: len(state.journal.records()) == 1)
+    # Journaled on arrival as pending: wait for it to be completed in place.
+    wait_until(lambda: [r.pending for r in state.journal.records()] == [False])
     (record,) = state.journal.records()
     assert (record.status, record.fault) == (499, "delay")
     assert list(state.errors) == []

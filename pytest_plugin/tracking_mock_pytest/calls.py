@@ -31,6 +31,8 @@ class Call:
     fault: str | None
     """The injected fault that shaped the answer: ``fail``, ``rate-limit``, ``delay``, ``drop``."""
     duration_ms: float
+    pending: bool = False
+    """Still being answered (held by ``delay_next``, say); ``status`` is 0 until it is."""
 
     @property
     def url_path(self) -> str:
@@ -52,6 +54,7 @@ class Call:
             warnings=record.warnings,
             fault=record.fault,
             duration_ms=record.duration_ms,
+            pending=record.pending,
         )
 
     @classmethod
@@ -72,6 +75,7 @@ class Call:
             ),
             fault=data.get("fault"),
             duration_ms=float(data.get("durationMs") or 0.0),
+            pending=bool(data.get("pending")),
         )
 
 

@@ -83,7 +83,9 @@ class LocalBackend:
         for record in self.state.journal.records(name):
             call = decoded.get(record.seq)
             if call is None:
-                call = decoded[record.seq] = Call.from_record(record)
+                call = Call.from_record(record)
+                if not record.pending:  # a pending call is completed in place later
+                    decoded[record.seq] = call
             calls.append(call)
         return calls
 

@@ -44,7 +44,9 @@ SERVER_WIDE = {
 }
 """Settings only the target's own start decides: its ``/_mock/health`` field, its flag."""
 
-NOT_REMOTE = frozenset({"host", "port", "log_level", "server_start_timeout", "server_stop_timeout"})
+NOT_REMOTE = frozenset(
+    {"host", "port", "log_level", "log_format", "server_start_timeout", "server_stop_timeout"}
+)
 """Settings of the server the plugin would start itself; with a target it starts none."""
 
 SEEDED = frozenset({"fixtures", "plans", "plan_mode"})

@@ -10,10 +10,11 @@ from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect
 from starlette.routing import Mount, Route
 
-from . import admin, admin_plan, admin_state, endpoints, handlers, openapi
+from . import admin, admin_plan, admin_state, endpoints, handlers, index, inspector, openapi
 from .calls import JournalMiddleware
 from .errors import ApiError
 from .proxy import ProxyMiddleware
+from .requestlog import RequestLog
 from .seed import Seed, load_seed
 from .settings import Settings
 from .state import MockState
@@ -21,20 +22,32 @@ from .state import MockState
 API_METHODS = ["GET", "POST", "PUT"]
 
 
-def create_app(settings: Settings | None = None, *, seed: Seed | None = None) -> Starlette:
-    """Build a mock server app; its state is reachable through ``mock_state_of(app)``."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    seed: Seed | None = None,
+    request_log: RequestLog | None = None,
+) -> Starlette:
+    """Build a mock server app; its state is reachable through ``mock_state_of(app)``.
+
+    Calls are logged through ``request_log`` when given (the CLI's console), else on the
+    ``tracking_mock.requests`` logger.
+    """
     settings = settings or Settings()
     state = MockState.build(settings, seed if seed is not None else load_seed(settings.fixtures))
     routes = [
+        Route("/", index.root, methods=["GET"]),
         Route("/tracking/events", endpoints.tracking_events, methods=API_METHODS),
         Route("/events", endpoints.legacy_events, methods=API_METHODS),
         Route(
             "/client/campaigns/{campaign_id}/coupons", endpoints.campaign_coupons, methods=["GET"]
         ),
         Route("/openapi.json", openapi.serve_api_document, methods=["GET"]),
+        Route("/_mock", index.admin_root, methods=["GET"]),
         Mount(
             "/_mock",
             routes=[
+                Route("/", index.admin_root, methods=["GET"]),
                 Route("/openapi.json", openapi.serve_admin_document, methods=["GET"]),
                 Route("/health", admin.health, methods=["GET"]),
                 Route("/reset", admin.reset, methods=["POST"]),
@@ -51,13 +64,14 @@ def create_app(settings: Settings | None = None, *, seed: Seed | None = None) ->
                 Route("/snapshots", admin_state.snapshots, methods=["GET", "POST"]),
                 Route("/snapshots/{name}", admin_state.snapshot, methods=["DELETE"]),
                 Route("/snapshots/{name}/restore", admin_state.restore, methods=["POST"]),
+                *inspector.routes(),
             ],
         ),
     ]
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(JournalMiddleware, journal=state.journal),
+            Middleware(JournalMiddleware, journal=state.journal, request_log=request_log),
             *(
                 [
                     Middleware(

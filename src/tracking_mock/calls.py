@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,9 +13,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .journal import CallRecord, Journal, UpstreamCall
 from .models import ContractWarning
 from .render import error
+from .requestlog import LOGGER_NAME, LoggedCall, RequestLog
+from .wire import warnings_header
 
 CALL_SCOPE_KEY = "tracking_mock.call"
 _UNRECORDED_PREFIXES = ("/_mock", "/openapi.json")
+_LOG = logging.getLogger(LOGGER_NAME)
 _SERVER_ERROR_BODY = json.dumps(error("internal server error")).encode()
 
 
@@ -38,6 +42,8 @@ class CallContext:
     """With ``--upstream``: the mock's own answer beside the upstream's, and their drift."""
     mirror: tuple[str, float] | None = None
     """With ``--upstream``: the id and time the upstream gave the event a create stores."""
+    update: Callable[[], None] = _nothing
+    """Shows the account and fault known so far on the pending record (before a delay)."""
 
 
 def call_context(scope: Scope) -> CallContext:
@@ -55,13 +61,24 @@ class JournalMiddleware:
     its response can always find its call in the journal.
     """
 
-    def __init__(self, app: ASGIApp, journal: Journal) -> None:
+    def __init__(
+        self, app: ASGIApp, journal: Journal, request_log: RequestLog | None = None
+    ) -> None:
         self.app = app
         self.journal = journal
+        self.request_log = request_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(_UNRECORDED_PREFIXES):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if path == "/" or path.startswith(_UNRECORDED_PREFIXES):
+            log = self.request_log
+            if log.admin if log is not None else _LOG.isEnabledFor(logging.DEBUG):
+                await self._log_admin_call(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
             return
         call = scope[CALL_SCOPE_KEY] = CallContext()
         started = time.perf_counter()
@@ -72,6 +89,34 @@ class JournalMiddleware:
         chunks: list[bytes] = []
         response_size = 0
         recorded = False
+        # Journaled on arrival as pending, then completed in place, so a call held by a delay
+        # is already visible to tests and the inspector.
+        shown = pending = CallRecord(
+            seq=self.journal.next_seq(),
+            time=time.time(),
+            method=scope["method"],
+            path=scope["path"],
+            query=scope.get("query_string", b"").decode("latin-1"),
+            raw_headers=tuple(scope["headers"]),
+            raw_body=None,
+            body_truncated=False,
+            status=0,
+            raw_response=b"",
+            response_truncated=False,
+            account=None,
+            warnings=(),
+            fault=None,
+            duration_ms=0.0,
+            pending=True,
+        )
+        self.journal.add(pending)
+
+        def update() -> None:
+            nonlocal shown
+            if not recorded:
+                latest = pending._replace(account=call.account, fault=call.fault)
+                self.journal.complete(shown, latest)
+                shown = latest
 
         def finish(response: bytes | None = None) -> None:
             nonlocal recorded
@@ -87,29 +132,35 @@ class JournalMiddleware:
             body, body_truncated = (
                 (None, False) if call.body is None else self.journal.clip(call.body)
             )
-            self.journal.add(
-                CallRecord(
-                    seq=self.journal.next_seq(),
-                    time=time.time(),
-                    method=scope["method"],
-                    path=scope["path"],
-                    query=scope.get("query_string", b"").decode("latin-1"),
-                    raw_headers=tuple(scope["headers"]),
-                    raw_body=body,
-                    body_truncated=body_truncated,
-                    status=0 if call.fault == "drop" else status,
-                    raw_response=response,
-                    response_truncated=size > len(response),
-                    account=call.account,
-                    warnings=tuple(call.warnings),
-                    fault=call.fault,
-                    note=call.note,
-                    duration_ms=(time.perf_counter() - started) * 1000,
-                    upstream=call.upstream,
-                )
+            # Built whole rather than by ``_replace``: this runs for every call.
+            record = CallRecord(
+                seq=pending.seq,
+                time=pending.time,
+                method=pending.method,
+                path=pending.path,
+                query=pending.query,
+                raw_headers=pending.raw_headers,
+                raw_body=body,
+                body_truncated=body_truncated,
+                status=0 if call.fault == "drop" else status,
+                raw_response=response,
+                response_truncated=size > len(response),
+                account=call.account,
+                warnings=tuple(call.warnings),
+                fault=call.fault,
+                duration_ms=(time.perf_counter() - started) * 1000,
+                note=call.note,
+                upstream=call.upstream,
+                pending=False,
             )
+            self.journal.complete(shown, record)
+            if self.request_log is not None:
+                self.request_log(record)
+            elif _LOG.isEnabledFor(logging.INFO):
+                _LOG.info("%s", LoggedCall(record))
 
         call.finish = finish
+        call.update = update
 
         async def capture(message: Message) -> None:
             nonlocal status, response_size
@@ -123,6 +174,9 @@ class JournalMiddleware:
                     finish()
             elif kind == "http.response.start":
                 status = message["status"]
+                if call.warnings:
+                    headers = [*message.get("headers", ()), warnings_header(call.warnings)]
+                    message["headers"] = headers
             await send(message)
 
         try:
@@ -136,4 +190,40 @@ class JournalMiddleware:
             finish()
             # ``finish`` closes over the scope, which holds ``call``: break that cycle, or every
             # request's objects would wait for the garbage collector instead of being freed.
-            call.finish = _nothing
+            call.finish = call.update = _nothing
+
+    async def _log_admin_call(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve an admin or inspector call, then log it at DEBUG (it is not journaled)."""
+        arrived, started = time.time(), time.perf_counter()
+        status = 0
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            record = CallRecord(
+                seq=0,
+                time=arrived,
+                method=scope["method"],
+                path=scope["path"],
+                query=scope.get("query_string", b"").decode("latin-1"),
+                raw_headers=(),
+                raw_body=None,
+                body_truncated=False,
+                status=status,
+                raw_response=b"",
+                response_truncated=False,
+                account=None,
+                warnings=(),
+                fault=None,
+                duration_ms=(time.perf_counter() - started) * 1000,
+            )
+            if self.request_log is not None:
+                self.request_log(record, admin=True)
+            else:
+                _LOG.debug("%s", LoggedCall(record, admin=True))

@@ -20,6 +20,7 @@ from starlette.applications import Starlette
 from . import __version__, envflags
 from .app import create_app, mock_state_of
 from .errors import PlanError, SeedError
+from .requestlog import LOG_FORMATS, LogFormatter, RequestLog
 from .seed import load_seed
 from .server import ServerError, ServerThread
 from .settings import DEFAULT_API_KEY, PLAN_MODES, Settings
@@ -151,7 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=_LOG_LEVELS,
         default=_DEFAULTS.log_level,
         type=str.lower,
-        help="server log verbosity (default: %(default)s)",
+        help="info logs a line per API call, debug admin calls too (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default=_DEFAULTS.log_format,
+        help="text, coloured on a terminal, or json: one object a line (default: %(default)s)",
     )
     _add_state_flags(parser)
     return envflags.document(parser)  # last: every flag above gets its TRACKING_MOCK_ variable
@@ -231,6 +238,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         upstream_timeout=args.upstream_timeout,
         record=args.record,
         max_record_bytes=args.max_record_bytes,
+        log_format=args.log_format,
     )
 
 
@@ -239,12 +247,26 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
+def console_log(settings: Settings) -> RequestLog | None:
+    """Log setup for a console: every record to stderr in the chosen format, and the
+    request log's writer (``None`` below ``info``)."""
+    stream = sys.stderr
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(LogFormatter(settings.log_format))
+    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler], force=True)
+    level = logging.getLevelName(settings.log_level.upper())
+    if level > logging.INFO:
+        return None
+    colour = settings.log_format == "text" and stream.isatty() and "NO_COLOR" not in os.environ
+    return RequestLog(
+        stream, log_format=settings.log_format, colour=colour, admin=level <= logging.DEBUG
+    )
+
+
 def serve(settings: Settings) -> int:
     """Start the server, print the ready line, and wait for SIGINT or SIGTERM."""
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
-    app = create_app(settings, seed=load_seed(settings.fixtures))
+    request_log = console_log(settings)
+    app = create_app(settings, seed=load_seed(settings.fixtures), request_log=request_log)
     state = mock_state_of(app)
     if settings.state_file is not None:
         if not settings.state_file.parent.is_dir():
@@ -254,7 +276,11 @@ def serve(settings: Settings) -> int:
     with contextlib.ExitStack() as stack:
         if settings.watch:
             stack.enter_context(FixtureWatcher(state, settings.fixtures))
-        code = _serve_until_signal(app, settings)
+        try:
+            code = _serve_until_signal(app, settings)
+        finally:
+            if request_log is not None:
+                request_log.flush()  # the lines of the last moment
     if settings.state_file is not None:
         try:
             save_state(settings.state_file, state.store, state.snapshots)
@@ -269,6 +295,7 @@ def _serve_until_signal(app: Starlette, settings: Settings) -> int:
         settings.host,
         settings.port,
         log_level=settings.log_level,
+        log_config=None,
         start_timeout=settings.server_start_timeout,
         stop_timeout=settings.server_stop_timeout,
     )

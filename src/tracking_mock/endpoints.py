@@ -81,6 +81,7 @@ async def admit(request: Request, state: MockState, call: CallContext) -> Accoun
     verdict = account.faults.judge(request.method, request.url.path)
     if verdict.delay:
         call.fault = "delay"
+        call.update()  # the held call shows its account while it waits
         try:
             await asyncio.sleep(verdict.delay)
         except asyncio.CancelledError:
@@ -109,12 +110,13 @@ def _explain_refusal(request: Request, state: MockState, call: CallContext, stat
     header = request.headers.get("authorization")
     disabled = call.account if status == Forbidden.status else None
     call.note = note = refused_key_note(header, state.settings, disabled)
-    # The one a new user trips on unawares is worth a line at the default log level.
-    level = logging.WARNING if FIXTURES_REPLACED in note else logging.INFO
-    # The path is the client's (a campaign id may be anything): quoted and cut, one line.
-    logger.log(
-        level, "%s %.100r refused with %d: %s", request.method, request.url.path, status, note
-    )
+    # The request log shows the note; the one a new user trips on unawares is worth a warning
+    # too, which shows even where calls are not logged. The path is the client's (a campaign
+    # id may be anything): quoted and cut, one line.
+    if FIXTURES_REPLACED in note:
+        logger.warning(
+            "%s %.100r refused with %d: %s", request.method, request.url.path, status, note
+        )
 
 
 def strict_for(state: MockState, account: Account) -> bool:

@@ -132,6 +132,23 @@ class Faults:
             self._quota = (requests, per_seconds)
             self._admitted.clear()
 
+    def describe(self) -> list[str]:
+        """The queued failures and the rate limit, one short line each (for the inspector)."""
+        with self._lock:
+            rules, quota = list(self._rules), self._quota
+        lines = []
+        for rule in rules:
+            what = {
+                "fail": f"fail with {rule.status}",
+                "delay": f"delay {rule.seconds:g} s",
+                "drop": "drop the connection",
+            }[rule.kind]
+            where = " ".join(part for part in (rule.method, rule.path) if part)
+            lines.append(f"{what}, next {rule.remaining}" + (f" ({where})" if where else ""))
+        if quota is not None:
+            lines.append(f"rate limit {quota[0]} per {quota[1]:g} s")
+        return lines
+
     def clear(self) -> None:
         """Forget every queued failure and the rate limit."""
         with self._lock:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from .models import ContractWarning
+from .render import iso_timestamp
 
 REDACTED = "[redacted]"
 
@@ -78,6 +79,8 @@ class CallRecord(NamedTuple):
     """Why the call was refused (401/403), for the reader: never part of the answer."""
     upstream: UpstreamCall | None = None
     """Set when the call was forwarded (``--upstream``); the status and response are upstream's."""
+    pending: bool = False
+    """Still being answered: journaled on arrival, completed in place (status 0 until then)."""
 
     @property
     def headers(self) -> dict[str, str]:
@@ -103,6 +106,8 @@ class CallRecord(NamedTuple):
         return {
             "seq": self.seq,
             "time": self.time,
+            "receivedAt": iso_timestamp(int(self.time * 1_000_000)),
+            "pending": self.pending,
             "method": self.method,
             "path": self.path,
             "query": self.query,
@@ -132,6 +137,8 @@ class Journal:
         self._records: deque[CallRecord] = deque(maxlen=size)
         self._sequence = itertools.count(1)
         self._lock = threading.Lock()
+        self.version = 0
+        """Goes up on every change, so a watcher can tell the journal changed."""
 
     def next_seq(self) -> int:
         return next(self._sequence)
@@ -145,6 +152,23 @@ class Journal:
     def add(self, record: CallRecord) -> None:
         with self._lock:
             self._records.append(record)
+            self.version += 1
+
+    def complete(self, pending: CallRecord, record: CallRecord) -> None:
+        """Put ``record`` where ``pending`` is (an update or the answer of a call in flight)."""
+        with self._lock:
+            self.version += 1
+            records = self._records
+            if records and records[-1] is pending:  # the usual case: no other call since
+                records[-1] = record
+                return
+            # Newest first: a call in flight is almost always among the latest.
+            for index in range(len(records) - 2, -1, -1):
+                if records[index] is pending:
+                    records[index] = record
+                    return
+            # Cleared or pushed out while in flight: kept as a new call, as it was answered.
+            records.append(record)
 
     def records(self, account: str | None = None) -> list[CallRecord]:
         """The kept calls, oldest first, optionally only one account's."""
@@ -157,6 +181,7 @@ class Journal:
     def clear(self, account: str | None = None) -> None:
         """Forget every call, or only one account's."""
         with self._lock:
+            self.version += 1
             if account is None:
                 self._records.clear()
             else:

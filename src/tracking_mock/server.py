@@ -7,6 +7,7 @@ import math
 import socket
 import threading
 import time
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -53,7 +54,10 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 class ServerThread:
-    """One uvicorn server for ``app`` on a thread of its own."""
+    """One uvicorn server for ``app`` on a thread of its own.
+
+    ``log_config=None`` leaves uvicorn's loggers to the caller's logging setup (the CLI's).
+    """
 
     def __init__(
         self,
@@ -62,6 +66,7 @@ class ServerThread:
         port: int = 0,
         *,
         log_level: str = "warning",
+        log_config: dict[str, Any] | None = uvicorn.config.LOGGING_CONFIG,
         start_timeout: float = 10.0,
         stop_timeout: float = 10.0,
     ) -> None:
@@ -71,7 +76,9 @@ class ServerThread:
         self._stop_timeout = stop_timeout
         config = uvicorn.Config(
             _ExposeConnection(app),
-            log_level=log_level,
+            # uvicorn's own info lines (process started, running on ...) repeat the ready line.
+            log_level="warning" if log_level == "info" else log_level,
+            log_config=log_config,
             access_log=False,
             lifespan="off",
             ws="none",

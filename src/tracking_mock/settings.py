@@ -40,7 +40,6 @@ class Settings:
     """Tracking-plan files (YAML or JSON) every account's events are checked against."""
     plan_mode: str = "warn"
     """What a plan violation does, unless an account says otherwise: one of ``PLAN_MODES``."""
-    log_level: str = "warning"
     watch: bool = False
     """Reload the fixture files when they change (``--watch``)."""
     state_file: Path | None = None
@@ -55,6 +54,10 @@ class Settings:
     record: Path | None = None
     """Write the events the upstream accepted to this fixture file."""
     max_record_bytes: int = 10 * 1_048_576
+    log_level: str = "info"
+    """``info`` logs a line per API call (``tracking_mock.requests``), ``debug`` admin calls too."""
+    log_format: str = "text"
+    """The console log of the CLI: ``text`` for people, ``json`` for one object a line."""
     server_start_timeout: float = 10.0
     server_stop_timeout: float = 10.0
 
@@ -72,6 +75,8 @@ class Settings:
                 raise ValueError(f"{name} must be at least 1")
         if self.plan_mode not in PLAN_MODES:
             raise ValueError(f"plan_mode must be one of {', '.join(PLAN_MODES)}")
+        if self.log_format not in ("text", "json"):
+            raise ValueError("log_format must be text or json")
         if not 0 <= self.port <= 65535:
             raise ValueError("port must be between 0 and 65535")
         if not 0 < self.upstream_timeout <= 600:

@@ -175,3 +175,20 @@ def test_next_test_sees_nothing_of_it(tracking_server):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
     result.assert_outcomes(passed=2)
     assert "did not stop" not in result.stdout.str()
+
+
+def test_a_call_held_by_a_delay_is_in_calls_while_pending(
+    tracking_server: TrackingServer, http: httpx.Client
+) -> None:
+    tracking_server.delay_next(2)
+    with pytest.raises(httpx.ReadTimeout):  # the client gives up, then retries
+        http.post(
+            tracking_server.url_for("/tracking/events"),
+            headers=tracking_server.headers,
+            json=EVENT,
+            timeout=0.2,
+        )
+    assert post(http, tracking_server).status_code == 200
+    first, retry = tracking_server.calls
+    assert (first.pending, first.status, first.fault) == (True, 0, "delay")
+    assert (retry.pending, retry.status) == (False, 200)

@@ -257,3 +257,26 @@ def test_next_test_is_fine(tracking_server):
             "*TrackingServerError: the mock server raised LookupError('store exploded') while *",
         ]
     )
+
+
+def test_the_request_log_shows_in_a_failed_tests_captured_log_at_info(
+    pytester: pytest.Pytester,
+) -> None:
+    result = run(
+        pytester,
+        """
+def test_fails(tracking_server):
+    post(tracking_server, {"eventName": "Clicks", "value": 1, "colour": "red"})
+    assert False
+""",
+        "--log-level=INFO",
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*- Captured log call -*",
+            "INFO *tracking_mock.requests* POST /tracking/events 200 *ms test-* "
+            "warnings=unknown-field",
+        ]
+    )
+    assert "sk_test_" not in result.stdout.str()

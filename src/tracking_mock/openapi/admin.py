@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import __version__, limits
+from .inspector import inspector_paths
 from .schema import (
     JSON,
     Schema,
@@ -69,6 +70,8 @@ def _call_record() -> Schema:
         {
             "seq": {"type": "integer"},
             "time": {"type": "number"},
+            "receivedAt": {"type": "string", "format": "date-time"},
+            "pending": {"type": "boolean"},
             "method": _TEXT,
             "path": _TEXT,
             "query": _TEXT,
@@ -400,6 +403,7 @@ def admin_document() -> Schema:
         },
         **_plan_paths(account_param),
         "/_mock/openapi.json": _document_route("getAdminOpenApiDocument"),
+        **inspector_paths(),
     }
     from .admin_state import state_paths  # it builds on this module's helpers
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import __version__, limits
+from .inspector import index_path
 from .schema import (
     Schema,
     _document_route,
@@ -75,6 +76,7 @@ def api_document() -> Schema:
                 }
             },
             "/openapi.json": _document_route("getOpenApiDocument"),
+            **index_path(),
         },
         "components": {
             "securitySchemes": {
