@@ -18,6 +18,7 @@ import orjson
 from . import limits
 from .contract import recommended_event_warnings
 from .errors import BadRequest
+from .jsnumber import js_string
 from .models import ContractWarning, EventFields, ListQuery, MetadataValue
 
 _OPTIONAL_STRINGS = {
@@ -123,7 +124,7 @@ def _metadata_value(key: str, value: object, warnings: list[ContractWarning]) ->
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = _check_number(field, value)
-        if len(orjson.dumps(number)) > max_chars:
+        if len(js_string(number)) > max_chars:
             raise BadRequest(f"{field} is longer than {max_chars} characters")
         # The docs' own examples send numbers; the schema says string or string[].
         warnings.append(

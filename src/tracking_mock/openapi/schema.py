@@ -256,8 +256,9 @@ def _list_parameters() -> list[Schema]:
 
 _LIST_DESCRIPTION = (
     "Newest first [doc]. Filters are ANDed. `metadata.KEY=v` [doc] matches a stored string "
-    "equal to v, a string[] holding v, or a number whose JSON text is v [decision]; OpenAPI "
-    "cannot declare a parameter name with a free suffix, so it is described here only. "
+    "equal to v, a string[] holding v, or a number whose JavaScript String(n) is v "
+    "[decision]; OpenAPI cannot declare a parameter name with a free suffix, so it is "
+    "described here only. "
     "`totalCount` counts every matching event whatever the page [decision]. Unknown "
     "parameters are ignored and flagged [decision]. At most 64 query parameters in all "
     "(configurable) [decision]; a schema cannot say that of repeatable parameters."
