@@ -252,35 +252,32 @@ def test_accounts_are_isolated_everywhere(accounts: TestClient) -> None:
     assert listing(accounts, headers=ACME)["nodes"] == [mine]
 
 
-@pytest.mark.parametrize(
-    ("headers", "status", "message"),
-    [
-        ({}, 401, "Unauthorized: missing Authorization header"),
-        (
-            {"Authorization": "sk_acme"},
-            401,
-            "Unauthorized: the Authorization header must be 'Bearer <client key>'",
-        ),
-        ({"Authorization": "Basic sk_acme"}, 401, "Unauthorized: the Authorization header must be"),
-        ({"Authorization": "Bearer"}, 401, "Unauthorized: the Authorization header must be"),
-        ({"Authorization": "Bearer a b"}, 401, "Unauthorized: the Authorization header must be"),
-        ({"Authorization": "Bearer sk_unknown_key"}, 401, "Unauthorized: unknown client key"),
-        ({"Authorization": "Bearer sk_locked"}, 403, "Forbidden: this client key is not allowed"),
-    ],
-)
-def test_authentication_failures(
-    accounts: TestClient, headers: dict[str, str], status: int, message: str
+AUTH_FAILURES = [
+    pytest.param({}, 401, "missing Authorization header", id="missing"),
+    pytest.param({"Authorization": "sk_acme"}, 401, "is not 'Bearer <client key>'", id="no-scheme"),
+    pytest.param({"Authorization": "Basic sk_acme"}, 401, "is not 'Bearer", id="basic"),
+    pytest.param({"Authorization": "Bearer"}, 401, "is not 'Bearer", id="no-key"),
+    pytest.param({"Authorization": "Bearer a b"}, 401, "is not 'Bearer", id="two-words"),
+    pytest.param({"Authorization": "Bearer sk_nope"}, 401, "unknown client key", id="unknown"),
+    pytest.param({"Authorization": "Bearer sk_locked"}, 403, "account is disabled", id="disabled"),
+]
+
+
+@pytest.mark.parametrize(("headers", "status", "reason"), AUTH_FAILURES)
+def test_authentication_failures_answer_the_documented_text_and_journal_the_reason(
+    accounts: TestClient, headers: dict[str, str], status: int, reason: str
 ) -> None:
+    text = "Unauthorized" if status == 401 else "Forbidden"
     for method in ("GET", "POST", "PUT"):
         response = accounts.request(
             method, "/tracking/events", json={"eventName": "a", "value": 1}, headers=headers
         )
         assert response.status_code == status
-        body = response.json()
-        assert set(body) == {"success", "error"}
-        assert body["success"] is False
-        assert body["error"].startswith(message)
-        assert "sk_" not in body["error"]
+        assert response.json() == {"success": False, "error": text}
+    records = state_of(accounts).journal.records()
+    assert [record.status for record in records] == [status] * 3
+    assert all(reason in (record.reason or "") for record in records)
+    assert all("sk_" not in (record.reason or "") for record in records)
 
 
 @pytest.mark.parametrize("scheme", ["bearer", "BEARER", "Bearer", "bEaReR"])
@@ -327,12 +324,6 @@ def test_unknown_query_parameters_are_ignored_with_a_warning(client: TestClient)
 @pytest.mark.parametrize(
     ("method", "path", "body", "message"),
     [
-        (
-            "POST",
-            "/tracking/events",
-            {"eventName": "a", "value": 1, "metadata": {"n": 1}},
-            "metadata value 'n' is a number",
-        ),
         (
             "POST",
             "/tracking/events",

@@ -31,6 +31,8 @@ class Call:
     fault: str | None
     """The injected fault that shaped the answer: ``fail``, ``rate-limit``, ``delay``, ``drop``."""
     duration_ms: float
+    reason: str | None = None
+    """Why the call was refused (a 401 or 403 answers only "Unauthorized" or "Forbidden")."""
 
     @property
     def url_path(self) -> str:
@@ -52,6 +54,7 @@ class Call:
             warnings=record.warnings,
             fault=record.fault,
             duration_ms=record.duration_ms,
+            reason=record.reason,
         )
 
     @classmethod
@@ -67,11 +70,12 @@ class Call:
             status=int(data["status"]),
             response=data.get("response"),
             warnings=tuple(
-                ContractWarning(str(w["code"]), str(w["message"]))
+                ContractWarning(str(w["code"]), str(w["message"]), bool(w.get("note", False)))
                 for w in data.get("warnings") or ()
             ),
             fault=data.get("fault"),
             duration_ms=float(data.get("durationMs") or 0.0),
+            reason=data.get("reason"),
         )
 
 

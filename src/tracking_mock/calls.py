@@ -30,6 +30,8 @@ class CallContext:
     warnings: list[ContractWarning] = field(default_factory=list)
     body: bytes | None = None
     fault: str | None = None
+    reason: str | None = None
+    """Why the call was refused, where the answer's text must stay the documented one."""
     finish: Callable[[], None] = _nothing
     """Records the call now; whoever ends a call without a full answer calls it first."""
 
@@ -97,6 +99,7 @@ class JournalMiddleware:
                     account=call.account,
                     warnings=tuple(call.warnings),
                     fault=call.fault,
+                    reason=call.reason,
                     duration_ms=(time.perf_counter() - started) * 1000,
                 )
             )

@@ -34,6 +34,10 @@ from .validation import (
 )
 
 _KEY_RE = re.compile(r"\S+")
+UNAUTHORIZED = "Unauthorized"
+"""The documented 401 text, exactly."""
+FORBIDDEN = "Forbidden"
+"""The 403 text: the mock's choice, in the same style."""
 LEGACY_PATH_WARNING = ContractWarning(
     "legacy-path", "/events is the older path; the API documents /tracking/events"
 )
@@ -49,19 +53,22 @@ def mock_state(request: Request) -> MockState:
 
 def authenticate(request: Request, state: MockState, call: CallContext) -> Account:
     """The account of the request's ``Authorization: Bearer <key>``, or 401/403."""
+    # The texts are the documented ones; the precise reason goes to the journal only.
     header = request.headers.get("authorization")
     if header is None:
-        raise Unauthorized("Unauthorized: missing Authorization header")
+        raise Unauthorized(UNAUTHORIZED, reason="missing Authorization header")
     scheme, _, key = header.strip().partition(" ")
     key = key.strip()
     if scheme.lower() != "bearer" or _KEY_RE.fullmatch(key) is None:
-        raise Unauthorized("Unauthorized: the Authorization header must be 'Bearer <client key>'")
+        raise Unauthorized(
+            UNAUTHORIZED, reason="the Authorization header is not 'Bearer <client key>'"
+        )
     account = state.store.account_for_key(key)
     if account is None:
-        raise Unauthorized("Unauthorized: unknown client key")
+        raise Unauthorized(UNAUTHORIZED, reason="unknown client key")
     call.account = account.name
     if account.spec.disabled:
-        raise Forbidden("Forbidden: this client key is not allowed")
+        raise Forbidden(FORBIDDEN, reason="the client key's account is disabled")
     return account
 
 
@@ -97,14 +104,13 @@ async def admit(request: Request, state: MockState, call: CallContext) -> Accoun
 
 
 def flag(state: MockState, call: CallContext, warnings: list[ContractWarning]) -> None:
-    """Record contract warnings; in strict mode refuse the call instead."""
+    """Record contract warnings; in strict mode refuse the call instead (notes never)."""
     if not warnings:
         return
     call.warnings.extend(warnings)
-    if state.settings.strict:
-        raise BadRequest(
-            "contract warning (strict mode): " + "; ".join(w.message for w in warnings)
-        )
+    refused = [w.message for w in warnings if not w.note]
+    if refused and state.settings.strict:
+        raise BadRequest("contract warning (strict mode): " + "; ".join(refused))
 
 
 async def read_json(request: Request, state: MockState, call: CallContext) -> Any:

@@ -54,6 +54,8 @@ class CallRecord(NamedTuple):
     warnings: tuple[ContractWarning, ...]
     fault: str | None
     duration_ms: float
+    reason: str | None = None
+    """Why the call was refused (401/403): the precise cause its documented text leaves out."""
 
     @property
     def headers(self) -> dict[str, str]:
@@ -89,9 +91,12 @@ class CallRecord(NamedTuple):
             "response": self.response,
             "responseTruncated": self.response_truncated,
             "account": self.account,
-            "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
+            "warnings": [
+                {"code": w.code, "message": w.message, "note": w.note} for w in self.warnings
+            ],
             "fault": self.fault,
             "durationMs": round(self.duration_ms, 3),
+            "reason": self.reason,
         }
 
 

@@ -14,10 +14,15 @@ SEQ_BITS = 32
 
 @dataclass(frozen=True, slots=True)
 class ContractWarning:
-    """Something the API accepts but the contract flags (strict mode turns it into a 400)."""
+    """Something the API accepts but the contract flags (strict mode turns it into a 400).
+
+    A ``note`` is only recorded and shown: strict mode never refuses it (the docs' own examples
+    do what it describes).
+    """
 
     code: str
     message: str
+    note: bool = False
 
 
 @dataclass(frozen=True, slots=True)

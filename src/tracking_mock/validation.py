@@ -126,11 +126,13 @@ def _metadata_value(key: str, value: object, warnings: list[ContractWarning]) ->
         number = _check_number(field, value)
         if len(js_string(number)) > max_chars:
             raise BadRequest(f"{field} is longer than {max_chars} characters")
-        # The docs' own examples send numbers; the schema says string or string[].
+        # The docs' own examples send numbers (and their response samples store them as
+        # numbers), while the schema says string or string[]: a note, which strict mode keeps.
         warnings.append(
             ContractWarning(
                 "metadata-number",
                 f"metadata value '{_short(key)}' is a number; the API documents strings",
+                note=True,
             )
         )
         return number

@@ -36,12 +36,6 @@ FLAGGED: list[tuple[str, str, dict[str, Any] | None, str]] = [
     (
         "POST",
         "/tracking/events",
-        {"eventName": "x", "value": 1, "metadata": {"orderId": 182394}},
-        "metadata-number",
-    ),
-    (
-        "POST",
-        "/tracking/events",
         {"eventName": "Signups", "value": 0},
         "recommended-field-missing",
     ),
@@ -81,6 +75,25 @@ def test_accepted_but_flagged_calls_carry_a_contract_warning_and_strict_mode_ref
     strict = _client(strict=True).request(method, path, json=body, headers=AUTH)
     assert strict.status_code == 400
     assert strict.json()["error"].startswith("contract warning (strict mode): ")
+
+
+def test_numbers_in_metadata_are_a_note_that_strict_mode_records_and_accepts() -> None:
+    app = create_app(Settings(strict=True), seed=SEED)
+    body = {"eventName": "x", "value": 1, "metadata": {"orderId": 182394, "amount": 2.5}}
+    answer = TestClient(app).post("/tracking/events", json=body, headers=AUTH)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["data"]["metadata"] == {"orderId": 182394, "amount": 2.5}
+    (call,) = mock_state_of(app).journal.records()
+    assert [(w.code, w.note) for w in call.warnings] == [("metadata-number", True)] * 2
+
+
+def test_strict_mode_names_the_warnings_it_refuses_and_not_the_notes() -> None:
+    body = {"eventName": "x", "value": 1, "metadata": {"n": 1}, "colour": "red"}
+    answer = _client(strict=True).post("/tracking/events", json=body, headers=AUTH)
+    assert answer.status_code == 400
+    assert answer.json()["error"] == (
+        "contract warning (strict mode): unknown field 'colour' was ignored"
+    )
 
 
 def test_a_clean_recommended_event_has_no_warning() -> None:

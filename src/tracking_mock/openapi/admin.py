@@ -81,10 +81,11 @@ def _call_record() -> Schema:
             "account": {"type": ["string", "null"]},
             "warnings": {
                 "type": "array",
-                "items": _object({"code": _TEXT, "message": _TEXT}),
+                "items": _object({"code": _TEXT, "message": _TEXT, "note": {"type": "boolean"}}),
             },
             "fault": {"type": ["string", "null"]},
             "durationMs": {"type": "number"},
+            "reason": {"type": ["string", "null"]},
         }
     )
 
