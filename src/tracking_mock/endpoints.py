@@ -114,12 +114,17 @@ def flag(state: MockState, call: CallContext, warnings: list[ContractWarning]) -
 
 
 async def read_json(request: Request, state: MockState, call: CallContext) -> Any:
-    """The body as JSON: 415 unless it is declared JSON, 413 past the size limit."""
+    """The body as JSON: 400 without a Content-Type, 415 for another type, 413 past the limit."""
     limit = state.settings.max_body_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"body is larger than {limit} bytes")
-    media_type, _, params = request.headers.get("content-type", "").partition(";")
+    content_type = request.headers.get("content-type")
+    if content_type is None:
+        # The API's backend most likely reads no body without the header and fails its usual
+        # validation (400); 415 stays for a type that is declared and is not JSON.
+        raise BadRequest("the Content-Type header is missing: send Content-Type: application/json")
+    media_type, _, params = content_type.partition(";")
     media_type = media_type.strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
         raise UnsupportedMediaType("Content-Type must be application/json")

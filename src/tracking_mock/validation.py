@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 import orjson
 
 from . import limits
-from .contract import recommended_event_warnings
+from .contract import conversion_type_warnings, missing_value_message, recommended_event_warnings
 from .errors import BadRequest
 from .jsnumber import js_string
 from .models import ContractWarning, EventFields, ListQuery, MetadataValue
@@ -27,7 +27,8 @@ _OPTIONAL_STRINGS = {
     "userId": "user_id",
     "coupon": "coupon",
 }
-_CREATE_FIELDS = frozenset({"eventName", "value", "metadata", *_OPTIONAL_STRINGS})
+# ``type`` is the conversion recipe's field: checked, never stored (the Event has none).
+_CREATE_FIELDS = frozenset({"eventName", "value", "metadata", "type", *_OPTIONAL_STRINGS})
 _UPDATE_FIELDS = _CREATE_FIELDS | {"id"}
 _LIMIT_RE = re.compile(r"[0-9]{1,9}")
 _NUMBER_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
@@ -158,7 +159,7 @@ def validate_event(
     if "eventName" not in body or body["eventName"] is None:
         raise BadRequest("eventName is required")
     if "value" not in body or body["value"] is None:
-        raise BadRequest("value is required")
+        raise BadRequest(missing_value_message(body["eventName"]))
     event_name = _optional_string(body, "eventName")
     if not event_name:
         raise BadRequest("eventName must not be empty")
@@ -178,6 +179,8 @@ def validate_event(
             warnings.append(
                 ContractWarning("unknown-field", f"unknown field '{_short(name)}' was ignored")
             )
+    if "type" in body:
+        warnings.extend(conversion_type_warnings(body["type"]))
     warnings.extend(recommended_event_warnings(fields))
     return fields, warnings
 

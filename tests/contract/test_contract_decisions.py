@@ -9,6 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tracking_mock import DEFAULT_API_KEY, Settings, create_app, mock_state_of
+from tracking_mock.contract import CONVERSION_TYPES
 from tracking_mock.models import AccountSpec
 from tracking_mock.seed import Seed
 
@@ -56,6 +57,12 @@ FLAGGED: list[tuple[str, str, dict[str, Any] | None, str]] = [
             "userId": "u",
         },
         "value-decimals",
+    ),
+    (
+        "POST",
+        "/tracking/events",
+        {"eventName": "Orders", "value": 1, "type": "Refunds"},
+        "conversion-type",
     ),
 ]
 
@@ -106,6 +113,65 @@ def test_a_clean_recommended_event_has_no_warning() -> None:
         "userId": "u",
     }
     assert client.post("/tracking/events", json=body, headers=AUTH).status_code == 200
+
+
+@pytest.mark.parametrize("kind", sorted(CONVERSION_TYPES))
+def test_a_conversion_type_of_a_documented_kind_is_accepted_and_not_stored(kind: str) -> None:
+    app = create_app(Settings(strict=True), seed=SEED)
+    body = {
+        "type": kind,
+        "eventName": kind,
+        "transactionId": "t1",
+        "value": 12.5,
+        "currency": "EUR",
+        "userId": "u1",
+    }
+    answer = TestClient(app).post("/tracking/events", json=body, headers=AUTH)
+    assert answer.status_code == 200, answer.text
+    assert "type" not in answer.json()["data"]
+    (call,) = mock_state_of(app).journal.records()
+    assert call.warnings == ()
+
+
+def test_a_signup_without_value_is_refused_with_the_recipe_named() -> None:
+    body = {"eventName": "Signups", "userId": "u1", "coupon": "SALE234"}
+    answer = _client().post("/tracking/events", json=body, headers=AUTH)
+    assert answer.status_code == 400
+    message = answer.json()["error"]
+    assert message.startswith("value is required: the signup recipe's example leaves it out")
+    other = _client().post("/tracking/events", json={"eventName": "x"}, headers=AUTH)
+    assert other.json() == {"success": False, "error": "value is required"}
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "message"),
+    [
+        pytest.param(
+            {},
+            400,
+            "the Content-Type header is missing: send Content-Type: application/json",
+            id="missing-400",
+        ),
+        pytest.param(
+            {"Content-Type": "text/plain"},
+            415,
+            "Content-Type must be application/json",
+            id="not-json-415",
+        ),
+    ],
+)
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_a_body_without_content_type_is_400_and_one_of_another_type_415(
+    method: str, headers: dict[str, str], status: int, message: str
+) -> None:
+    answer = _client().request(
+        method,
+        "/tracking/events",
+        content=b'{"eventName": "x", "value": 1}',
+        headers={**AUTH, **headers},
+    )
+    assert answer.status_code == status
+    assert answer.json() == {"success": False, "error": message}
 
 
 def test_hash_ids_returns_sha256_of_user_and_transaction_ids() -> None:
