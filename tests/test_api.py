@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from tracking_mock.coupons import coupons_of, generated_id
 from tracking_mock.models import AccountSpec
 from tracking_mock.seed import Seed
 
@@ -16,7 +17,12 @@ from .helpers import AUTH, MakeClient, state_of
 
 TWO_ACCOUNTS = Seed(
     accounts=(
-        AccountSpec("acme", ("sk_acme",), {"cmp_spring": ("SALE234",)}, {"Purchase": "met_p"}),
+        AccountSpec(
+            "acme",
+            ("sk_acme",),
+            {"cmp_spring": coupons_of("cmp_spring", ["SALE234"])},
+            {"Purchase": "met_p"},
+        ),
         AccountSpec("globex", ("sk_globex",), {}, {}),
         AccountSpec("locked", ("sk_locked",), {}, {}, disabled=True),
     ),
@@ -370,17 +376,26 @@ def test_hash_ids_returns_sha256_of_user_and_transaction(make_client: MakeClient
 
 def test_campaign_coupons(accounts: TestClient) -> None:
     response = accounts.get("/client/campaigns/cmp_spring/coupons", headers=ACME)
-    assert response.json() == {
-        "success": True,
-        "data": {"nodes": [{"code": "SALE234", "campaignId": "cmp_spring"}], "totalCount": 1},
+    (row,) = response.json()["data"]["nodes"]
+    assert response.json()["data"]["totalCount"] == 1
+    assert row == {
+        "id": generated_id("cmp_spring", "SALE234"),
+        "code": "SALE234",
+        "tag": None,
+        "item_type_id": None,
+        "campaign_id": "cmp_spring",
+        "created_at": row["created_at"],
+        "updated_at": row["created_at"],
     }
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", row["created_at"])
     assert (
         accounts.get("/client/campaigns/cmp_spring/coupons?skip=1", headers=ACME).json()["data"][
             "nodes"
         ]
         == []
     )
-    assert accounts.get("/client/campaigns/cmp_spring/coupons", headers=GLOBEX).status_code == 404
+    foreign = accounts.get("/client/campaigns/cmp_spring/coupons", headers=GLOBEX)
+    assert foreign.json() == {"success": True, "data": {"nodes": [], "totalCount": 0}}
     assert (
         accounts.get("/client/campaigns/cmp_spring/coupons?first=501", headers=ACME).status_code
         == 400

@@ -43,7 +43,9 @@ def test_the_documented_example_loads(tmp_path: Path) -> None:
     seed = load_seed([write(tmp_path, GOOD)])
     (acme,) = seed.accounts
     assert acme.keys == ("sk_test_acme",)
-    assert acme.campaigns == {"cmp_spring": ("SALE234", "CHI-9114-014")}
+    assert {cid: [c.code for c in cs] for cid, cs in acme.campaigns.items()} == {
+        "cmp_spring": ["SALE234", "CHI-9114-014"]
+    }
     store = Store(seed.accounts)
     newest, oldest = store.events("acme")
     assert newest.id == "evt_fixed"
@@ -164,6 +166,35 @@ BILLION_LAUGHS = "version: 1\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
             "      c2: {coupons: [X]}\n",
             r"line 6: coupon 'X' belongs to two campaigns",
             id="coupon-twice",
+        ),
+        pytest.param(
+            "version: 1\naccounts:\n  a:\n    campaigns:\n      c1:\n        coupons:\n"
+            "          - {tag: x}\n",
+            r"line 7: a coupon of 'c1' needs a code",
+            id="coupon-without-code",
+        ),
+        pytest.param(
+            "version: 1\naccounts:\n  a:\n    campaigns:\n      c1:\n        coupons:\n"
+            "          - {code: X, colour: red}\n",
+            r"unknown key 'colour' in a coupon of 'c1'",
+            id="coupon-unknown-key",
+        ),
+        pytest.param(
+            "version: 1\naccounts:\n  a:\n    campaigns:\n      c1:\n        coupons:\n"
+            "          - {code: X, created_at: yesterday}\n",
+            r"line 7: created_at 'yesterday' is not an ISO-8601 date-time",
+            id="coupon-bad-time",
+        ),
+        pytest.param(
+            "version: 1\naccounts:\n  a:\n    campaigns:\n      c1:\n        coupons:\n"
+            "          - {code: X, tag: 5}\n",
+            r"line 7: coupon tag must be a string",
+            id="coupon-tag-number",
+        ),
+        pytest.param(
+            "version: 1\naccounts:\n  a:\n    campaigns:\n      c1: {coupons: [[X]]}\n",
+            r"a coupon of 'c1' must be a code or a mapping",
+            id="coupon-list",
         ),
         pytest.param(
             "version: 1\naccounts:\n  a:\n    metrics: {Purchase: 5}\n",

@@ -99,13 +99,26 @@ class SeedEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class Coupon:
+    """One coupon of a campaign, as ``GET /client/campaigns/{id}/coupons`` lists it."""
+
+    code: str
+    """What an event sends as ``coupon``."""
+    id: str
+    created_at: str
+    updated_at: str
+    tag: str | None = None
+    item_type_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AccountSpec:
     """One account as configured: its keys, lookup tables and seed events."""
 
     name: str
     keys: tuple[str, ...]
-    campaigns: Mapping[str, tuple[str, ...]]
-    """Campaign id to its coupon codes."""
+    campaigns: Mapping[str, tuple[Coupon, ...]]
+    """Campaign id to its coupons."""
     metrics: Mapping[str, str]
     """Event name to metric id."""
     events: tuple[SeedEvent, ...] = ()

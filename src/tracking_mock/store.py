@@ -9,10 +9,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from .clock import Clock
+from .coupons import coupon_table
 from .errors import BadRequest, Conflict, NotFound
 from .eventlog import EventLog
 from .faults import Faults
-from .models import SEQ_BITS, AccountSpec, Event, EventFields, ListQuery, Page, SeedEvent
+from .models import (
+    SEQ_BITS,
+    AccountSpec,
+    Coupon,
+    Event,
+    EventFields,
+    ListQuery,
+    Page,
+    SeedEvent,
+)
 from .render import iso_timestamp
 from .settings import DEFAULT_ACCOUNT, DEFAULT_API_KEY
 
@@ -41,11 +51,6 @@ class Account:
     @property
     def name(self) -> str:
         return self.spec.name
-
-
-def coupon_table(campaigns: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
-    """Coupon code to campaign id."""
-    return {coupon: campaign for campaign, coupons in campaigns.items() for coupon in coupons}
 
 
 def default_account() -> AccountSpec:
@@ -188,8 +193,9 @@ class Store:
         with self._lock:
             return self.account(name).events.newest_first()
 
-    def coupons(self, account: Account, campaign_id: str) -> tuple[str, ...] | None:
-        return account.spec.campaigns.get(campaign_id)
+    def coupons(self, account: Account, campaign_id: str) -> tuple[Coupon, ...]:
+        """A campaign's coupons; none for a campaign the account does not have."""
+        return account.spec.campaigns.get(campaign_id, ())
 
     def counts(self) -> Mapping[str, int]:
         with self._lock:

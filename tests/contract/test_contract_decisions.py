@@ -10,13 +10,16 @@ from starlette.testclient import TestClient
 
 from tracking_mock import DEFAULT_API_KEY, Settings, create_app, mock_state_of
 from tracking_mock.contract import CONVERSION_TYPES
+from tracking_mock.coupons import coupons_of, generated_id
 from tracking_mock.models import AccountSpec
-from tracking_mock.seed import Seed
+from tracking_mock.seed import Seed, parse_fixture
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
 COUPONS = tuple(f"C{n:02}" for n in range(60))
 SEED = Seed(
-    accounts=(AccountSpec("default", (DEFAULT_API_KEY,), {"cmp_big": COUPONS}, {}),),
+    accounts=(
+        AccountSpec("default", (DEFAULT_API_KEY,), {"cmp_big": coupons_of("cmp_big", COUPONS)}, {}),
+    ),
     files=(),
 )
 
@@ -207,6 +210,70 @@ def test_coupons_page_defaults_to_first_50_skip_0() -> None:
     data = _client().get("/client/campaigns/cmp_big/coupons", headers=AUTH).json()["data"]
     assert [node["code"] for node in data["nodes"]] == list(COUPONS[:50])
     assert data["totalCount"] == 60
+
+
+COUPON_FIXTURE = """
+version: 1
+accounts:
+  default:
+    keys: [sk_test_default]
+    campaigns:
+      cmp_flyers:
+        coupons:
+          - code: CHI-9114-014
+            id: cpn_1
+            tag: spring
+            item_type_id: flyer
+            created_at: "2019-08-24T14:15:22Z"
+            updated_at: "2019-08-25T08:00:00+02:00"
+          - SALE234
+  other:
+    keys: [sk_test_other]
+"""
+
+
+def _coupon_client() -> TestClient:
+    seed = Seed(accounts=tuple(parse_fixture(COUPON_FIXTURE.encode())), files=())
+    return TestClient(create_app(seed=seed))
+
+
+def test_coupon_rows_have_the_documented_fields_given_or_generated() -> None:
+    answer = _coupon_client().get("/client/campaigns/cmp_flyers/coupons", headers=AUTH)
+    given, plain = answer.json()["data"]["nodes"]
+    assert given == {
+        "id": "cpn_1",
+        "code": "CHI-9114-014",
+        "tag": "spring",
+        "item_type_id": "flyer",
+        "campaign_id": "cmp_flyers",
+        "created_at": "2019-08-24T14:15:22.000Z",
+        "updated_at": "2019-08-25T06:00:00.000Z",
+    }
+    assert set(plain) == set(given)
+    assert (plain["code"], plain["campaign_id"], plain["tag"], plain["item_type_id"]) == (
+        "SALE234",
+        "cmp_flyers",
+        None,
+        None,
+    )
+    assert plain["id"] == generated_id("cmp_flyers", "SALE234")
+    assert plain["updated_at"] == plain["created_at"]
+    assert answer.json()["data"]["totalCount"] == 2
+
+
+@pytest.mark.parametrize(
+    ("campaign", "key"),
+    [
+        pytest.param("cmp_flyers", "sk_test_other", id="another-clients-campaign"),
+        pytest.param("cmp_nothing", DEFAULT_API_KEY, id="unknown-campaign"),
+    ],
+)
+def test_a_campaign_that_is_not_yours_is_an_empty_page(campaign: str, key: str) -> None:
+    answer = _coupon_client().get(
+        f"/client/campaigns/{campaign}/coupons", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert answer.status_code == 200
+    assert answer.json() == {"success": True, "data": {"nodes": [], "totalCount": 0}}
 
 
 def test_event_ids_are_opaque_evt_prefixed_and_unique() -> None:

@@ -13,6 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from starlette.testclient import TestClient
 
 from tracking_mock import create_app, mock_state_of
+from tracking_mock.coupons import coupons_of
 from tracking_mock.models import AccountSpec, EventFields, SeedEvent
 from tracking_mock.seed import Seed
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.timeout(600)
 
 ACCOUNTS = ("a", "b")
 KEYS = {"a": "sk_test_a", "b": "sk_test_b"}
-CAMPAIGNS = {"a": {"cmp_1": ("C1",)}, "b": {}}
+CAMPAIGNS = {"a": {"cmp_1": coupons_of("cmp_1", ["C1"])}, "b": {}}
 METRICS = {"a": {"Orders": "met_orders"}, "b": {}}
 SEED_TIME = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
 START = datetime(2026, 6, 1, tzinfo=UTC).timestamp()
