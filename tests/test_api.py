@@ -93,6 +93,8 @@ def test_create_returns_the_event_in_the_success_envelope(accounts: TestClient) 
     assert set(event) == EVENT_KEYS
     assert event["id"].startswith("evt_")
     assert (event["campaignId"], event["metricId"]) == ("cmp_spring", "met_p")
+    sent = (event["transactionId"], event["currency"], event["userId"], event["coupon"])
+    assert sent == ("t1", "EUR", "u1", "SALE234")
     assert event["metadata"] == {"orderId": "182394", "items": ["a", "b"]}
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", event["createdAt"])
 
@@ -157,6 +159,8 @@ def test_cursor_pages_through_everything_once(client: TestClient) -> None:
         ("?metadata.plan=pro&metadata.amount=100", ["Purchase"]),
         ("?eventName=Purchase&metadata.plan=pro&value=250", ["Purchase"]),
         ("?metadata.plan=PRO", []),
+        ("?metadata.plan=pr", []),
+        ("?metadata.plan=pro&value=3", []),
         ("?metadata.missing=x", []),
     ],
 )

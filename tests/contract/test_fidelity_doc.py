@@ -26,3 +26,29 @@ def test_every_contract_check_is_in_the_table_and_every_reference_is_a_check() -
     referenced = set(CHECK_REFERENCE.findall(FIDELITY))
     names = {check.name for check in CHECKS}
     assert referenced == names
+
+
+def _table_rows() -> list[list[str]]:
+    """The cells of every behaviour table row (tables whose header has a Source column)."""
+    rows: list[list[str]] = []
+    header: list[str] = []
+    for line in FIDELITY.splitlines():
+        if not line.startswith("|"):
+            header = []
+            continue
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if not header:
+            header = cells
+        elif "Source" in header and not set(line) <= set("|-"):
+            rows.append(cells)
+    return rows
+
+
+def test_every_behaviour_is_labelled_doc_or_decision_and_names_its_page() -> None:
+    rows = _table_rows()
+    assert len(rows) > 60
+    for cells in rows:
+        behaviour, source, page = cells[0], cells[1], cells[2]
+        assert source.split(" ")[0] in {"doc", "decision"}, behaviour
+        if source.startswith("doc"):
+            assert page.startswith("`/"), f"{behaviour}: a doc row names the page that states it"
