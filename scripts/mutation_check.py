@@ -197,6 +197,12 @@ MUTATIONS = [
             'return f"{seconds}.{fraction // 1000:03d}"',
         ),
     ),
+    m(
+        "Oppizi hashes userId and transactionId (--hash-ids)",
+        RECOMMENDED,
+        "render.py",
+        ("else hashlib.sha256(value.encode()).hexdigest()", "else value"),
+    ),
     # Create
     m(
         "eventName is required",
@@ -390,6 +396,18 @@ MUTATIONS = [
         (
             "            if value is None:\n                return False\n",
             "            if value is None:\n                continue\n",
+        ),
+    ),
+    m(
+        "the GET example: Content-Type: application/json and no body is 200",
+        TRACKING,
+        "endpoints.py",
+        (
+            "    account = await admit(request, state, call)\n    query, warnings = list_query(",
+            "    account = await admit(request, state, call)\n"
+            '    if "content-type" in request.headers:\n'
+            "        await read_json(request, state, call)\n"
+            "    query, warnings = list_query(",
         ),
     ),
     # Update
