@@ -70,7 +70,10 @@ def iso(seconds: float) -> str:
 def render(account: str, body: dict[str, Any], event_id: str, created: str) -> dict[str, Any]:
     """The Event the model expects for ``body``."""
     coupon = body.get("coupon")
-    campaign = next((c for c, codes in CAMPAIGNS[account].items() if coupon in codes), None)
+    campaign = next(
+        (c for c, coupons in CAMPAIGNS[account].items() if coupon in [x.code for x in coupons]),
+        None,
+    )
     return {
         "id": event_id,
         "eventName": body["eventName"],
