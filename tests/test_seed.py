@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from tracking_mock.errors import SeedError
-from tracking_mock.seed import MAX_EXPANDED_NODES, default_fixtures, load_seed, parse_fixture
+from tracking_mock.seed import (
+    MAX_EXPANDED_NODES,
+    default_fixtures,
+    load_seed,
+    parse_account,
+    parse_fixture,
+)
 from tracking_mock.store import Store
+from tracking_mock_pytest.remote import account_body
 
 GOOD = """\
 version: 1
@@ -283,3 +290,16 @@ def test_nothing_is_half_loaded(tmp_path: Path) -> None:
 def test_parse_fixture_names_its_source() -> None:
     with pytest.raises(SeedError, match=r"^inline:line 1: "):
         parse_fixture(b"version: 3\n", "inline")
+
+
+def test_coupons_survive_the_admin_seed_round_trip() -> None:
+    """A remote plugin target seeds through JSON: every coupon field must come back equal."""
+    fixture = (
+        "version: 1\naccounts:\n  a:\n    campaigns:\n      c1:\n        coupons:\n"
+        "          - {code: X, id: cpn_x, tag: t, item_type_id: i,"
+        " created_at: '2020-01-01T00:00:00Z'}\n          - Y\n"
+    )
+    (spec,) = parse_fixture(fixture.encode())
+    again = parse_account("b", json.loads(json.dumps(account_body(spec))))
+    assert again.campaigns == spec.campaigns
+    assert [c.tag for c in again.campaigns["c1"]] == ["t", None]
