@@ -128,7 +128,7 @@ def _metadata_value(key: str, value: object, warnings: list[ContractWarning]) ->
         if len(js_string(number)) > max_chars:
             raise BadRequest(f"{field} is longer than {max_chars} characters")
         # The docs' own examples send numbers (and their response samples store them as
-        # numbers), while the schema says string or string[]: a note, which strict mode keeps.
+        # numbers), while the schema says string or string[]: a note strict mode never refuses.
         warnings.append(
             ContractWarning(
                 "metadata-number",
