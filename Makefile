@@ -2,7 +2,7 @@
 # in a fresh venv.
 PYTHON ?= python
 
-.PHONY: install test lint types check bench coverage
+.PHONY: install test lint types check bench coverage mutations
 
 install:
 	$(PYTHON) -m pip install -e '.[test]'
@@ -26,3 +26,7 @@ bench:
 coverage:
 	coverage run -m pytest -p no:xdist
 	coverage report
+
+# Break each documented rule once and check that a test fails (about 10 minutes on 2 cores).
+mutations:
+	$(PYTHON) scripts/mutation_check.py

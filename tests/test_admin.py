@@ -60,9 +60,13 @@ def test_journal_records_every_call_with_the_key_redacted(client: TestClient) ->
     assert created["response"]["data"]["eventName"] == "a"
     assert created["account"] == "default"
     assert created["warnings"][0]["code"] == "metadata-number"
+    assert created["warnings"][0]["note"] is True
+    assert created["reason"] is None
     assert created["headers"]["authorization"] == "Bearer [redacted]"
     assert (bad_query["status"], bad_query["query"]) == (400, "limit=0")
     assert (unauthorized["status"], unauthorized["account"]) == (401, None)
+    assert unauthorized["response"] == {"success": False, "error": "Unauthorized"}
+    assert unauthorized["reason"].startswith("unknown client key")
     assert "sk_live_secret" not in client.get("/_mock/calls").text
     assert missing["status"] == 404
 

@@ -42,7 +42,20 @@ BODY_CASES = [
         "",
         id="deep-but-allowed-unknown-field",
     ),
-    pytest.param(b'{"eventName": "a", "value": 1}', {}, 415, "Content-Type must be", id="no-type"),
+    pytest.param(
+        b'{"eventName": "a", "value": 1}',
+        {},
+        400,
+        "the Content-Type header is missing",
+        id="no-type",
+    ),
+    pytest.param(
+        b'{"eventName": "a", "value": 1}',
+        {"Content-Type": ""},
+        415,
+        "Content-Type must be application/json",
+        id="empty-type",
+    ),
     pytest.param(
         b'{"eventName": "a", "value": 1}',
         {"Content-Type": "text/plain"},

@@ -213,7 +213,7 @@ def test_the_bundled_key_refused_after_fixtures_is_explained_in_the_log_and_jour
         (call,) = client.get("/_mock/calls").json()["data"]["nodes"]
     assert refused.status_code == 401
     assert "--fixtures" not in refused.text
-    assert "the bundled accounts are replaced by --fixtures" in call["note"]
+    assert "the bundled accounts are replaced by --fixtures" in call["reason"]
     code, stderr = server.stop()
     assert code == 0
     (logged,) = [line for line in stderr.splitlines() if "refused with 401" in line]

@@ -34,10 +34,10 @@ BLOCKED = Seed(accounts=(AccountSpec("blocked", ("sk_blocked",), {}, {}, disable
             (Path("acme.yaml"),),
             "Bearer sk_typo_secret",
             401,
-            "no account has this key",
+            "unknown client key",
             id="unknown-key",
         ),
-        pytest.param(None, None, None, 401, "no Authorization header", id="no-header"),
+        pytest.param(None, None, None, 401, "missing Authorization header", id="no-header"),
         pytest.param(
             None, None, "Token sk_x", 401, "is not 'Bearer <client key>'", id="wrong-scheme"
         ),
@@ -64,12 +64,12 @@ def test_a_refused_key_is_explained_on_its_journal_record_not_in_the_answer(
     response = client.get("/tracking/events", headers=headers)
     assert response.status_code == status
     (record,) = state_of(client).journal.records()
-    assert record.note is not None
-    assert note in record.note
-    assert record.note not in response.text, "the answer keeps the API's own text"
-    assert "sk_typo_secret" not in record.note, "a key is never echoed"
+    assert record.reason is not None
+    assert note in record.reason
+    assert record.reason not in response.text, "the answer keeps the API's own text"
+    assert "sk_typo_secret" not in record.reason, "a key is never echoed"
     listed = client.get("/_mock/calls").json()["data"]["nodes"]
-    assert listed[0]["note"] == record.note
+    assert listed[0]["reason"] == record.reason
 
 
 def test_a_bundled_key_refused_after_fixtures_is_logged_as_a_warning(
@@ -85,13 +85,13 @@ def test_a_bundled_key_refused_after_fixtures_is_logged_as_a_warning(
     # The request log gives every refused call its note, at info.
     logged = [r.getMessage() for r in caplog.records if r.name == "tracking_mock.requests"]
     assert ["--fixtures" in line for line in logged] == [True, False]
-    assert all("no account has this key" in line for line in logged[1:])
+    assert all("unknown client key" in line for line in logged[1:])
 
 
 def test_an_accepted_call_has_no_note(make_client: MakeClient) -> None:
     client = make_client()
     client.get("/tracking/events", headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"})
-    assert [record.note for record in state_of(client).journal.records()] == [None]
+    assert [record.reason for record in state_of(client).journal.records()] == [None]
 
 
 def test_a_hostile_path_stays_one_short_log_line(

@@ -65,3 +65,15 @@ def test_decimals_counts_digits_after_the_point(value: float, places: int) -> No
 def test_a_monetary_value_with_more_than_two_decimals_is_flagged() -> None:
     raw = {"eventName": "Purchases", **COMPLETE_CONVERSION, "value": 9.999}
     assert warnings_of(raw) == ["value of a 'Purchases' event is monetary: at most 2 decimals"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "flagged"),
+    [("Orders", False), ("First Eater", False), ("orders", True), ("Refunds", True), (3, True)],
+)
+def test_a_conversion_type_is_known_and_flagged_only_outside_the_documented_kinds(
+    kind: object, flagged: bool
+) -> None:
+    fields, warnings = validate_event({"eventName": "Orders", **COMPLETE_CONVERSION, "type": kind})
+    assert [w.code for w in warnings] == (["conversion-type"] if flagged else [])
+    assert not hasattr(fields, "type")

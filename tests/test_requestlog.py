@@ -89,7 +89,7 @@ def test_text_line_shows_the_call_at_a_glance(changes: dict[str, Any], expected:
 
 def test_a_record_note_wins_over_the_answer_text() -> None:
     record = _record(
-        status=401, raw_response=b'{"error": "Unauthorized"}', note="no account has this key"
+        status=401, raw_response=b'{"error": "Unauthorized"}', reason="no account has this key"
     )
     assert text_line(record, "12:00:00").endswith('"no account has this key"')
 

@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from tracking_mock.errors import SeedError
-from tracking_mock.seed import MAX_EXPANDED_NODES, default_fixtures, load_seed, parse_fixture
+from tracking_mock.seed import (
+    MAX_EXPANDED_NODES,
+    default_fixtures,
+    load_seed,
+    parse_account,
+    parse_fixture,
+)
 from tracking_mock.store import Store
+from tracking_mock_pytest.remote import account_body
 
 GOOD = """\
 version: 1
@@ -43,7 +50,9 @@ def test_the_documented_example_loads(tmp_path: Path) -> None:
     seed = load_seed([write(tmp_path, GOOD)])
     (acme,) = seed.accounts
     assert acme.keys == ("sk_test_acme",)
-    assert acme.campaigns == {"cmp_spring": ("SALE234", "CHI-9114-014")}
+    assert {cid: [c.code for c in cs] for cid, cs in acme.campaigns.items()} == {
+        "cmp_spring": ["SALE234", "CHI-9114-014"]
+    }
     store = Store(seed.accounts)
     newest, oldest = store.events("acme")
     assert newest.id == "evt_fixed"
@@ -166,6 +175,35 @@ BILLION_LAUGHS = "version: 1\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
             id="coupon-twice",
         ),
         pytest.param(
+            "version: 1\naccounts:\n  a:\n    campaigns:\n      c1:\n        coupons:\n"
+            "          - {tag: x}\n",
+            r"line 7: a coupon of 'c1' needs a code",
+            id="coupon-without-code",
+        ),
+        pytest.param(
+            "version: 1\naccounts:\n  a:\n    campaigns:\n      c1:\n        coupons:\n"
+            "          - {code: X, colour: red}\n",
+            r"unknown key 'colour' in a coupon of 'c1'",
+            id="coupon-unknown-key",
+        ),
+        pytest.param(
+            "version: 1\naccounts:\n  a:\n    campaigns:\n      c1:\n        coupons:\n"
+            "          - {code: X, created_at: yesterday}\n",
+            r"line 7: created_at 'yesterday' is not an ISO-8601 date-time",
+            id="coupon-bad-time",
+        ),
+        pytest.param(
+            "version: 1\naccounts:\n  a:\n    campaigns:\n      c1:\n        coupons:\n"
+            "          - {code: X, tag: 5}\n",
+            r"line 7: coupon tag must be a string",
+            id="coupon-tag-number",
+        ),
+        pytest.param(
+            "version: 1\naccounts:\n  a:\n    campaigns:\n      c1: {coupons: [[X]]}\n",
+            r"a coupon of 'c1' must be a code or a mapping",
+            id="coupon-list",
+        ),
+        pytest.param(
             "version: 1\naccounts:\n  a:\n    metrics: {Purchase: 5}\n",
             r"metrics map event names to metric ids",
             id="metric-number",
@@ -252,3 +290,16 @@ def test_nothing_is_half_loaded(tmp_path: Path) -> None:
 def test_parse_fixture_names_its_source() -> None:
     with pytest.raises(SeedError, match=r"^inline:line 1: "):
         parse_fixture(b"version: 3\n", "inline")
+
+
+def test_coupons_survive_the_admin_seed_round_trip() -> None:
+    """A remote plugin target seeds through JSON: every coupon field must come back equal."""
+    fixture = (
+        "version: 1\naccounts:\n  a:\n    campaigns:\n      c1:\n        coupons:\n"
+        "          - {code: X, id: cpn_x, tag: t, item_type_id: i,"
+        " created_at: '2020-01-01T00:00:00Z'}\n          - Y\n"
+    )
+    (spec,) = parse_fixture(fixture.encode())
+    again = parse_account("b", json.loads(json.dumps(account_body(spec))))
+    assert again.campaigns == spec.campaigns
+    assert [c.tag for c in again.campaigns["c1"]] == ["t", None]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tracking_mock.coupons import coupons_of
 from tracking_mock.errors import BadRequest, Conflict, NotFound
 from tracking_mock.models import AccountSpec, EventFields, ListQuery, SeedEvent
 from tracking_mock.store import Store
@@ -15,7 +16,7 @@ def spec(name: str, *events: SeedEvent, key: str | None = None) -> AccountSpec:
     return AccountSpec(
         name,
         (key or f"sk_{name}",),
-        campaigns={"cmp_1": ("SALE",)},
+        campaigns={"cmp_1": coupons_of("cmp_1", ["SALE"])},
         metrics={"Purchase": "met_1"},
         events=events,
     )
@@ -137,7 +138,7 @@ def test_merge_adds_events_and_tables(store: Store) -> None:
         AccountSpec(
             "ignored",
             ("ignored",),
-            {"cmp_2": ("NEW",)},
+            {"cmp_2": coupons_of("cmp_2", ["NEW"])},
             {"Signup": "met_2"},
             (SeedEvent(fields("Signup", coupon="NEW"), id="evt_m"),),
         ),

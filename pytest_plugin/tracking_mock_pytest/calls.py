@@ -33,6 +33,8 @@ class Call:
     duration_ms: float
     pending: bool = False
     """Still being answered (held by ``delay_next``, say); ``status`` is 0 until it is."""
+    reason: str | None = None
+    """Why the call was refused (a 401 or 403 answers only "Unauthorized" or "Forbidden")."""
 
     @property
     def url_path(self) -> str:
@@ -55,6 +57,7 @@ class Call:
             fault=record.fault,
             duration_ms=record.duration_ms,
             pending=record.pending,
+            reason=record.reason,
         )
 
     @classmethod
@@ -76,6 +79,7 @@ class Call:
             fault=data.get("fault"),
             duration_ms=float(data.get("durationMs") or 0.0),
             pending=bool(data.get("pending")),
+            reason=data.get("reason"),
         )
 
 

@@ -32,8 +32,10 @@ def format_calls(calls: Sequence[Call], account: str) -> str:
             lines.append(f"    body:     {_short(call.body)}")
         if call.response not in (None, ""):
             lines.append(f"    response: {_short(call.response)}")
+        if call.reason is not None:
+            lines.append(f"    reason:   {call.reason}")
         lines.extend(
-            f"    warning:  [{w.code}] {f'{w.path}: ' if w.path else ''}{w.message}"
+            f"    {'note:    ' if w.note else 'warning: '} [{w.code}] {w.message}"
             for w in call.warnings
         )
     text = "\n".join(lines)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tracking_mock.models import AccountSpec, ContractWarning, SeedEvent
+from tracking_mock.models import AccountSpec, ContractWarning, Coupon, SeedEvent
 from tracking_mock.plan.rules import VIOLATION_PREFIX
 from tracking_mock.seed import fixture_files, parse_account, parse_fixture
 
@@ -20,7 +20,7 @@ from .calls import Call, Calls
 
 def merge_specs(name: str, specs: Sequence[AccountSpec]) -> AccountSpec:
     """One spec holding every campaign, metric and event of ``specs`` (keys are not taken)."""
-    campaigns: dict[str, tuple[str, ...]] = {}
+    campaigns: dict[str, tuple[Coupon, ...]] = {}
     metrics: dict[str, str] = {}
     events: list[SeedEvent] = []
     for spec in specs:

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from tracking_mock import limits
+from tracking_mock.coupons import coupon_fixture
 from tracking_mock.models import AccountSpec, SeedEvent
 from tracking_mock.plan import Plan
 from tracking_mock.settings import Settings
@@ -46,7 +47,10 @@ def event_body(seed: SeedEvent) -> dict[str, Any]:
 def account_body(spec: AccountSpec) -> dict[str, Any]:
     """An account spec's campaigns, metrics and events as ``POST .../seed`` takes them."""
     return {
-        "campaigns": {cid: {"coupons": list(c)} for cid, c in spec.campaigns.items()},
+        "campaigns": {
+            cid: {"coupons": [coupon_fixture(c) for c in coupons]}
+            for cid, coupons in spec.campaigns.items()
+        },
         "metrics": dict(spec.metrics),
         "events": [event_body(seed) for seed in spec.events],
     }

@@ -26,6 +26,7 @@ def _warning_lines(calls: list[Call]) -> list[str]:
         f"[{warning.code}] {warning.message}"
         for call in calls
         for warning in call.warnings
+        if not warning.note
     ]
 
 
@@ -128,7 +129,11 @@ class TrackingSession:
         if ref is not None:
             try:
                 if self.strict and self.backend.has_journal:
-                    warned = [call for call in run.handle.calls if call.warnings]
+                    warned = [
+                        call
+                        for call in run.handle.calls
+                        if any(not warning.note for warning in call.warnings)
+                    ]
                 if errors or warned:
                     run.final_calls = self.backend.calls(ref.name)
                 if self.tally is not None and self.backend.has_journal:

@@ -34,8 +34,9 @@ class CallContext:
     warnings: list[ContractWarning] = field(default_factory=list)
     body: bytes | None = None
     fault: str | None = None
-    note: str | None = None
-    """Why the call was refused, in the mock's own words (see ``hints``)."""
+    reason: str | None = None
+    """Why the call was refused, in the mock's own words (see ``hints``): the answer's text
+    stays the documented one."""
     finish: Callable[[], None] = _nothing
     """Records the call now; whoever ends a call without a full answer calls it first."""
     upstream: UpstreamCall | None = None
@@ -149,7 +150,7 @@ class JournalMiddleware:
                 warnings=tuple(call.warnings),
                 fault=call.fault,
                 duration_ms=(time.perf_counter() - started) * 1000,
-                note=call.note,
+                reason=call.reason,
                 upstream=call.upstream,
                 pending=False,
             )

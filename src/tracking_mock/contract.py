@@ -23,7 +23,35 @@ CONVERSION_EVENTS = frozenset(
         "First Eater",
     }
 )
+CONVERSION_TYPES = frozenset({SIGNUP_EVENT, *CONVERSION_EVENTS})
+"""The kinds the conversion recipe documents for its ``type`` field."""
 _CURRENCY_RE = re.compile(r"[A-Za-z]{3}")
+
+
+def missing_value_message(event_name: object) -> str:
+    """Why a body without ``value`` is refused; a signup is told about its recipe's example."""
+    if event_name == SIGNUP_EVENT:
+        # The recipe's example has no value; the create endpoint it is sent to requires one.
+        # The mock keeps the endpoint's rule and says so.
+        return (
+            "value is required: the signup recipe's example leaves it out, but the create "
+            "endpoint requires it (send 0, or what a signup is worth to you)"
+        )
+    return "value is required"
+
+
+def conversion_type_warnings(kind: object) -> list[ContractWarning]:
+    """A conversion's ``type`` (accepted, not stored): flagged unless it is a documented kind."""
+    if isinstance(kind, str) and kind in CONVERSION_TYPES:
+        return []
+    shown = repr(kind[:40]) if isinstance(kind, str) else "not a string"
+    return [
+        ContractWarning(
+            "conversion-type",
+            f"type {shown} is not a conversion kind the recipe documents "
+            f"({', '.join(sorted(CONVERSION_TYPES))})",
+        )
+    ]
 
 
 def decimals(value: int | float) -> int:

@@ -17,7 +17,6 @@ from .errors import (
     BadRequest,
     Forbidden,
     InjectedFault,
-    NotFound,
     PayloadTooLarge,
     Unauthorized,
     UnsupportedMediaType,
@@ -38,6 +37,10 @@ from .validation import (
 
 logger = logging.getLogger("tracking_mock")
 _KEY_RE = re.compile(r"\S+")
+UNAUTHORIZED = "Unauthorized"
+"""The documented 401 text, exactly."""
+FORBIDDEN = "Forbidden"
+"""The 403 text: the mock's choice, in the same style."""
 LEGACY_PATH_WARNING = ContractWarning(
     "legacy-path", "/events is the older path; the API documents /tracking/events"
 )
@@ -53,19 +56,22 @@ def mock_state(request: Request) -> MockState:
 
 def authenticate(request: Request, state: MockState, call: CallContext) -> Account:
     """The account of the request's ``Authorization: Bearer <key>``, or 401/403."""
+    # The texts are the documented ones; the precise reason goes to the journal only.
     header = request.headers.get("authorization")
     if header is None:
-        raise Unauthorized("Unauthorized: missing Authorization header")
+        raise Unauthorized(UNAUTHORIZED, reason="missing Authorization header")
     scheme, _, key = header.strip().partition(" ")
     key = key.strip()
     if scheme.lower() != "bearer" or _KEY_RE.fullmatch(key) is None:
-        raise Unauthorized("Unauthorized: the Authorization header must be 'Bearer <client key>'")
+        raise Unauthorized(
+            UNAUTHORIZED, reason="the Authorization header is not 'Bearer <client key>'"
+        )
     account = state.store.account_for_key(key)
     if account is None:
-        raise Unauthorized("Unauthorized: unknown client key")
+        raise Unauthorized(UNAUTHORIZED, reason="unknown client key")
     call.account = account.name
     if account.spec.disabled:
-        raise Forbidden("Forbidden: this client key is not allowed")
+        raise Forbidden(FORBIDDEN, reason="the client key's account is disabled")
     return account
 
 
@@ -109,7 +115,7 @@ def _explain_refusal(request: Request, state: MockState, call: CallContext, stat
     """Put why the key was refused on the call's journal record (and in the log)."""
     header = request.headers.get("authorization")
     disabled = call.account if status == Forbidden.status else None
-    call.note = note = refused_key_note(header, state.settings, disabled)
+    call.reason = note = refused_key_note(header, state.settings, disabled)
     # The request log shows the note; the one a new user trips on unawares is worth a warning
     # too, which shows even where calls are not logged. The path is the client's (a campaign
     # id may be anything): quoted and cut, one line.
@@ -134,14 +140,13 @@ def hash_ids_for(state: MockState, account: Account) -> bool:
 def flag(
     state: MockState, call: CallContext, account: Account, warnings: list[ContractWarning]
 ) -> None:
-    """Record contract warnings; in strict mode refuse the call instead."""
+    """Record contract warnings; in strict mode refuse the call instead (notes never)."""
     if not warnings:
         return
     call.warnings.extend(warnings)
-    if strict_for(state, account):
-        raise BadRequest(
-            "contract warning (strict mode): " + "; ".join(w.message for w in warnings)
-        )
+    refused = [w.message for w in warnings if not w.note]
+    if refused and strict_for(state, account):
+        raise BadRequest("contract warning (strict mode): " + "; ".join(refused))
 
 
 def check_plan(state: MockState, account: Account, call: CallContext, fields: EventFields) -> None:
@@ -161,12 +166,17 @@ def check_plan(state: MockState, account: Account, call: CallContext, fields: Ev
 
 
 async def read_json(request: Request, state: MockState, call: CallContext) -> Any:
-    """The body as JSON: 415 unless it is declared JSON, 413 past the size limit."""
+    """The body as JSON: 400 without a Content-Type, 415 for another type, 413 past the limit."""
     limit = state.settings.max_body_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"body is larger than {limit} bytes")
-    media_type, _, params = request.headers.get("content-type", "").partition(";")
+    content_type = request.headers.get("content-type")
+    if content_type is None:
+        # The API's backend most likely reads no body without the header and fails its usual
+        # validation (400); 415 stays for a type that is declared and is not JSON.
+        raise BadRequest("the Content-Type header is missing: send Content-Type: application/json")
+    media_type, _, params = content_type.partition(";")
     media_type = media_type.strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
         raise UnsupportedMediaType("Content-Type must be application/json")
@@ -237,13 +247,12 @@ async def legacy_events(request: Request) -> Response:
 
 
 async def campaign_coupons(request: Request) -> Response:
-    """``GET /client/campaigns/{id}/coupons``: a seeded campaign's coupon codes."""
+    """``GET /client/campaigns/{id}/coupons``: a campaign's coupons, an empty page if not yours."""
     state, call = mock_state(request), call_context(request.scope)
     account = await admit(request, state, call)
     first, skip = parse_coupon_page(request.query_params.multi_items())
     campaign_id = request.path_params["campaign_id"]
+    # Documented: another client's campaign is an empty page. Decided: so is an unknown one.
     coupons = state.store.coupons(account, campaign_id)
-    if coupons is None:
-        raise NotFound("no campaign with that id")
-    nodes = [{"code": code, "campaignId": campaign_id} for code in coupons[skip : skip + first]]
+    nodes = [render.coupon_json(campaign_id, c) for c in coupons[skip : skip + first]]
     return JSONResponse(render.success({"nodes": nodes, "totalCount": len(coupons)}))

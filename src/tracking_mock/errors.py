@@ -4,14 +4,21 @@ from __future__ import annotations
 
 
 class ApiError(Exception):
-    """An error the API reports as ``{"success": false, "error": message}``."""
+    """An error the API reports as ``{"success": false, "error": message}``.
+
+    ``reason`` is the precise cause where the answer's text must stay the documented one
+    ("Unauthorized"): the journal keeps it, the client never sees it.
+    """
 
     status = 400
 
-    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, message: str, *, headers: dict[str, str] | None = None, reason: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.headers = headers or {}
+        self.reason = reason
 
 
 class BadRequest(ApiError):

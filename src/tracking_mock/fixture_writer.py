@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from .models import AccountSpec, SeedEvent
+from .models import AccountSpec, Coupon, SeedEvent
 from .render import iso_timestamp
 from .seed import FORMAT_VERSION
 
@@ -47,6 +47,21 @@ def event_body(event: SeedEvent) -> dict[str, Any]:
     return body
 
 
+def coupon_body(coupon: Coupon) -> dict[str, Any]:
+    """A coupon as a fixture gives it: every field, so it loads back the same."""
+    body: dict[str, Any] = {
+        "code": coupon.code,
+        "id": coupon.id,
+        "created_at": coupon.created_at,
+        "updated_at": coupon.updated_at,
+    }
+    if coupon.tag is not None:
+        body["tag"] = coupon.tag
+    if coupon.item_type_id is not None:
+        body["item_type_id"] = coupon.item_type_id
+    return body
+
+
 def account_body(spec: AccountSpec, *, keys: bool) -> dict[str, Any]:
     """An account as a fixture file gives it; its keys only when ``keys`` is true."""
     body: dict[str, Any] = {}
@@ -56,7 +71,8 @@ def account_body(spec: AccountSpec, *, keys: bool) -> dict[str, Any]:
         body["disabled"] = True
     if spec.campaigns:
         body["campaigns"] = {
-            campaign: {"coupons": list(coupons)} for campaign, coupons in spec.campaigns.items()
+            campaign: {"coupons": [coupon_body(coupon) for coupon in coupons]}
+            for campaign, coupons in spec.campaigns.items()
         }
     if spec.metrics:
         body["metrics"] = dict(spec.metrics)

@@ -32,6 +32,9 @@ _MAX_PATH_IN_MESSAGE = 100
 async def api_error(request: Request, exc: Exception) -> Response:
     """Any ``ApiError``: its status, its message, its headers (``Retry-After``, ...)."""
     exc = cast(ApiError, exc)
+    call = call_context(request.scope)
+    if exc.reason is not None and call.reason is None:  # a refused key's is explained already
+        call.reason = exc.reason
     return JSONResponse(render.error(exc.message), status_code=exc.status, headers=exc.headers)
 
 

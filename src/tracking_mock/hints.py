@@ -22,7 +22,7 @@ def refused_key_note(header: str | None, settings: Settings, disabled: str | Non
     ``disabled`` names the account of a known key that was refused (403).
     """
     if header is None:
-        return "no Authorization header: send 'Authorization: Bearer <client key>'"
+        return "missing Authorization header: send 'Authorization: Bearer <client key>'"
     match = _BEARER_RE.fullmatch(header)
     if match is None:
         return "the Authorization header is not 'Bearer <client key>' (one space, one key)"
@@ -38,6 +38,7 @@ def refused_key_note(header: str | None, settings: Settings, disabled: str | Non
             "this one under an account's keys there"
         )
     return (
-        "no account has this key: keys come from the fixtures' accounts (keys: [...]), "
+        "unknown client key: no account has it; keys come from the fixtures' accounts (keys: "
+        "[...]), "
         "--api-key and POST /_mock/accounts"
     )

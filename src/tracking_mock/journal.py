@@ -75,7 +75,7 @@ class CallRecord(NamedTuple):
     warnings: tuple[ContractWarning, ...]
     fault: str | None
     duration_ms: float
-    note: str | None = None
+    reason: str | None = None
     """Why the call was refused (401/403), for the reader: never part of the answer."""
     upstream: UpstreamCall | None = None
     """Set when the call was forwarded (``--upstream``); the status and response are upstream's."""
@@ -119,11 +119,12 @@ class CallRecord(NamedTuple):
             "responseTruncated": self.response_truncated,
             "account": self.account,
             "warnings": [
-                {"code": w.code, "message": w.message, "path": w.path} for w in self.warnings
+                {"code": w.code, "message": w.message, "note": w.note, "path": w.path}
+                for w in self.warnings
             ],
             "fault": self.fault,
             "durationMs": round(self.duration_ms, 3),
-            "note": self.note,
+            "reason": self.reason,
             "upstream": None if self.upstream is None else self.upstream.to_json(),
         }
 

@@ -14,12 +14,17 @@ SEQ_BITS = 32
 
 @dataclass(frozen=True, slots=True)
 class ContractWarning:
-    """Something the API accepts but the contract flags (strict mode turns it into a 400)."""
+    """Something the API accepts but the contract flags (strict mode turns it into a 400).
+
+    A ``note`` is only recorded and shown: strict mode never refuses it (the docs' own examples
+    do what it describes).
+    """
 
     code: str
     message: str
     path: str | None = None
     """The JSON path of the field concerned (``$.metadata.plan``), where there is one."""
+    note: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +101,26 @@ class SeedEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class Coupon:
+    """One coupon of a campaign, as ``GET /client/campaigns/{id}/coupons`` lists it."""
+
+    code: str
+    """What an event sends as ``coupon``."""
+    id: str
+    created_at: str
+    updated_at: str
+    tag: str | None = None
+    item_type_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AccountSpec:
     """One account as configured: its keys, lookup tables and seed events."""
 
     name: str
     keys: tuple[str, ...]
-    campaigns: Mapping[str, tuple[str, ...]]
-    """Campaign id to its coupon codes."""
+    campaigns: Mapping[str, tuple[Coupon, ...]]
+    """Campaign id to its coupons."""
     metrics: Mapping[str, str]
     """Event name to metric id."""
     events: tuple[SeedEvent, ...] = ()

@@ -8,8 +8,7 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 from operator import attrgetter
 
-import orjson
-
+from .jsnumber import js_string
 from .models import Event, ListQuery, MetadataValue
 
 ORDER = attrgetter("order")
@@ -34,12 +33,15 @@ def _walk(sources: Sequence[Sequence[Event]], before: int | None) -> Iterator[Ev
 
 
 def metadata_text(value: MetadataValue) -> list[str]:
-    """The strings a stored metadata value matches: itself, its elements, or a number's JSON."""
+    """The strings a stored metadata value matches: itself, its elements, or a number's text.
+
+    A number is compared by JavaScript's ``String(n)``, as the API's backend would print it.
+    """
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
         return value
-    return [orjson.dumps(value).decode()]
+    return [js_string(value)]
 
 
 def matches(event: Event, query: ListQuery) -> bool:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .models import Event, Page
+from .models import Coupon, Event, Page
 
 _EPOCH = datetime(1970, 1, 1)
 
@@ -59,6 +59,19 @@ def success(data: Any) -> dict[str, Any]:
 def page_json(page: Page, *, hash_ids: bool = False) -> dict[str, Any]:
     nodes = [event_json(event, hash_ids=hash_ids) for event in page.nodes]
     return success({"nodes": nodes, "totalCount": page.total_count})
+
+
+def coupon_json(campaign_id: str, coupon: Coupon) -> dict[str, Any]:
+    """A coupon row as the API lists it: snake_case, unlike events."""
+    return {
+        "id": coupon.id,
+        "code": coupon.code,
+        "tag": coupon.tag,
+        "item_type_id": coupon.item_type_id,
+        "campaign_id": campaign_id,
+        "created_at": coupon.created_at,
+        "updated_at": coupon.updated_at,
+    }
 
 
 def error(message: str) -> dict[str, Any]:

@@ -38,11 +38,11 @@ def safe(text: str) -> str:
 
 
 def reason(record: CallRecord) -> str | None:
-    """Why a call failed: the record's note (a refused key) if any, else the answer's error."""
+    """Why a call failed: the record's reason (a refused key) if any, else the answer's error."""
     if record.status < 400:
         return None
-    if record.note is not None:  # more precise than the answer's documented text
-        return record.note[:REASON_CHARS]
+    if record.reason is not None:  # more precise than the answer's documented text
+        return record.reason[:REASON_CHARS]
     if not record.raw_response:
         return None
     try:

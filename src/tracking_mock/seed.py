@@ -17,8 +17,10 @@ from typing import Any, TypeVar
 
 import yaml
 
+from .coupons import coupons_of, generated_id, now_text
 from .errors import ApiError, SeedError
-from .models import AccountSpec, SeedEvent
+from .models import AccountSpec, Coupon, SeedEvent
+from .render import iso_timestamp
 from .validation import validate_event
 
 FORMAT_VERSION = 1
@@ -36,6 +38,8 @@ _TOP_KEYS = {"version", "accounts"}
 _ACCOUNT_KEYS = {"keys", "campaigns", "metrics", "events", "disabled", "strict", "hashIds"}
 _SEED_ONLY_EVENT_KEYS = {"id", "createdAt"}
 T = TypeVar("T")
+_COUPON_KEYS = {"code", "id", "tag", "item_type_id", "created_at", "updated_at"}
+_COUPON_TEXT_MAX = 256
 
 
 class _Map(dict[Any, Any]):
@@ -283,8 +287,9 @@ def _account(name: str, body: dict[str, Any], ids: set[str]) -> AccountSpec:
         if value is not None and not isinstance(value, bool):
             raise SeedError(f"{_line(body, option)}{option} must be true, false or null")
 
-    campaigns: dict[str, tuple[str, ...]] = {}
+    campaigns: dict[str, tuple[Coupon, ...]] = {}
     coupon_owner: dict[str, str] = {}
+    loaded = now_text()
     raw_campaigns = _mapping(body.get("campaigns") or {}, f"{_line(body, 'campaigns')}campaigns")
     for campaign, spec in raw_campaigns.items():
         where = _line(raw_campaigns, campaign)
@@ -293,11 +298,11 @@ def _account(name: str, body: dict[str, Any], ids: set[str]) -> AccountSpec:
                 f"{where}campaign id {campaign!r} must be 1-256 visible ASCII characters"
             )
         spec = _mapping(spec, f"{where}campaign {campaign!r}", {"coupons"})
-        coupons = _strings(spec.get("coupons", []), f"{where}coupons of {campaign!r}")
+        coupons = _coupons(campaign, spec.get("coupons", []), where, loaded)
         for coupon in coupons:
-            if coupon in coupon_owner:
-                raise SeedError(f"{where}coupon {coupon!r} belongs to two campaigns")
-            coupon_owner[coupon] = campaign
+            if coupon.code in coupon_owner:
+                raise SeedError(f"{where}coupon {coupon.code!r} belongs to two campaigns")
+            coupon_owner[coupon.code] = campaign
         campaigns[campaign] = coupons
 
     metrics: dict[str, str] = {}
@@ -323,6 +328,62 @@ def _account(name: str, body: dict[str, Any], ids: set[str]) -> AccountSpec:
         strict=options["strict"],
         hash_ids=options["hashIds"],
     )
+
+
+def _coupons(campaign: str, raw: object, where: str, loaded: str) -> tuple[Coupon, ...]:
+    """A campaign's coupons: plain codes, or mappings with the fields the API lists."""
+    if not isinstance(raw, list):
+        raise SeedError(f"{where}coupons of {campaign!r} must be a list")
+    coupons: list[Coupon] = []
+    for item in raw:
+        if isinstance(item, str):
+            coupons.extend(coupons_of(campaign, [item], created_at=loaded))
+        elif isinstance(item, dict):
+            coupons.append(
+                _coupon(campaign, _mapping(item, f"a coupon of {campaign!r}", _COUPON_KEYS), loaded)
+            )
+        else:
+            raise SeedError(
+                f"{_line(item) or where}a coupon of {campaign!r} must be a code or a mapping"
+            )
+    return tuple(coupons)
+
+
+def _coupon(campaign: str, raw: dict[str, Any], loaded: str) -> Coupon:
+    code = raw.get("code")
+    if not isinstance(code, str) or not code:
+        raise SeedError(f"{_line(raw)}a coupon of {campaign!r} needs a code (a string)")
+    coupon_id = raw.get("id")
+    if coupon_id is None:
+        coupon_id = generated_id(campaign, code)
+    elif not isinstance(coupon_id, str) or _TOKEN_RE.fullmatch(coupon_id) is None:
+        raise SeedError(f"{_line(raw, 'id')}coupon id must be 1-256 visible ASCII characters")
+    texts: dict[str, str | None] = {}
+    for name in ("tag", "item_type_id"):
+        value = raw.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > _COUPON_TEXT_MAX):
+            raise SeedError(
+                f"{_line(raw, name)}coupon {name} must be a string of at most "
+                f"{_COUPON_TEXT_MAX} characters"
+            )
+        texts[name] = value
+    created = _coupon_time(raw, "created_at", loaded)
+    return Coupon(
+        code=code,
+        id=coupon_id,
+        created_at=created,
+        updated_at=_coupon_time(raw, "updated_at", created),
+        tag=texts["tag"],
+        item_type_id=texts["item_type_id"],
+    )
+
+
+def _coupon_time(raw: dict[str, Any], name: str, default: str) -> str:
+    value = raw.get(name)
+    if value is None:
+        return default
+    seconds = _timestamp(value, _line(raw, name), name)
+    return iso_timestamp(round(seconds * 1_000_000))
 
 
 def _event(raw: object, account: str, ids: set[str], fallback: str) -> SeedEvent:
@@ -352,15 +413,15 @@ def _event(raw: object, account: str, ids: set[str], fallback: str) -> SeedEvent
     )
 
 
-def _timestamp(value: object, where: str) -> float:
+def _timestamp(value: object, where: str, name: str = "createdAt") -> float:
     if not isinstance(value, str):
-        raise SeedError(f"{where}createdAt must be an ISO-8601 date-time string")
+        raise SeedError(f"{where}{name} must be an ISO-8601 date-time string")
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise SeedError(f"{where}createdAt {value!r} is not an ISO-8601 date-time") from None
+        raise SeedError(f"{where}{name} {value!r} is not an ISO-8601 date-time") from None
     if moment.tzinfo is None:
-        raise SeedError(f"{where}createdAt {value!r} needs a time zone, e.g. a trailing Z")
+        raise SeedError(f"{where}{name} {value!r} needs a time zone, e.g. a trailing Z")
     if not 1970 <= moment.year <= 9999:
-        raise SeedError(f"{where}createdAt must fall between 1970 and 9999")
+        raise SeedError(f"{where}{name} must fall between 1970 and 9999")
     return moment.timestamp()

@@ -10,10 +10,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .clock import Clock, ClockState
+from .coupons import coupon_table
 from .errors import BadRequest, Conflict, NotFound
 from .eventlog import EventLog
 from .faults import Faults
-from .models import SEQ_BITS, AccountSpec, Event, EventFields, ListQuery, Page, SeedEvent
+from .models import (
+    SEQ_BITS,
+    AccountSpec,
+    Coupon,
+    Event,
+    EventFields,
+    ListQuery,
+    Page,
+    SeedEvent,
+)
 from .plan.coverage import PlanSlot
 from .render import iso_timestamp
 from .settings import DEFAULT_ACCOUNT, DEFAULT_API_KEY
@@ -66,11 +76,6 @@ def _fields_of(event: Event) -> EventFields:
         user_id=event.user_id,
         coupon=event.coupon,
     )
-
-
-def coupon_table(campaigns: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
-    """Coupon code to campaign id."""
-    return {coupon: campaign for campaign, coupons in campaigns.items() for coupon in coupons}
 
 
 def default_account() -> AccountSpec:
@@ -297,8 +302,9 @@ class Store:
         with self._lock:
             return self.account(name).events.newest_first()
 
-    def coupons(self, account: Account, campaign_id: str) -> tuple[str, ...] | None:
-        return account.spec.campaigns.get(campaign_id)
+    def coupons(self, account: Account, campaign_id: str) -> tuple[Coupon, ...]:
+        """A campaign's coupons; none for a campaign the account does not have."""
+        return account.spec.campaigns.get(campaign_id, ())
 
     def counts(self) -> Mapping[str, int]:
         with self._lock:

@@ -16,8 +16,9 @@ from urllib.parse import parse_qsl
 import orjson
 
 from . import limits
-from .contract import recommended_event_warnings
+from .contract import conversion_type_warnings, missing_value_message, recommended_event_warnings
 from .errors import BadRequest
+from .jsnumber import js_string
 from .models import ContractWarning, EventFields, ListQuery, MetadataValue
 
 _OPTIONAL_STRINGS = {
@@ -26,7 +27,8 @@ _OPTIONAL_STRINGS = {
     "userId": "user_id",
     "coupon": "coupon",
 }
-_CREATE_FIELDS = frozenset({"eventName", "value", "metadata", *_OPTIONAL_STRINGS})
+# ``type`` is the conversion recipe's field: checked, never stored (the Event has none).
+_CREATE_FIELDS = frozenset({"eventName", "value", "metadata", "type", *_OPTIONAL_STRINGS})
 _UPDATE_FIELDS = _CREATE_FIELDS | {"id"}
 _SPELLINGS = {name.lower(): name for name in _UPDATE_FIELDS}
 """A documented field by its spelling with case, ``_`` and ``-`` ignored (``event_name``)."""
@@ -125,13 +127,15 @@ def _metadata_value(key: str, value: object, warnings: list[ContractWarning]) ->
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = _check_number(field, value)
-        if len(orjson.dumps(number)) > max_chars:
+        if len(js_string(number)) > max_chars:
             raise BadRequest(f"{field} is longer than {max_chars} characters")
-        # The docs' own examples send numbers; the schema says string or string[].
+        # The docs' own examples send numbers (and their response samples store them as
+        # numbers), while the schema says string or string[]: a note strict mode never refuses.
         warnings.append(
             ContractWarning(
                 "metadata-number",
                 f"metadata value '{_short(key)}' is a number; the API documents strings",
+                note=True,
             )
         )
         return number
@@ -168,10 +172,10 @@ def _spelling_hint(body: dict[str, Any], field: str, known: frozenset[str]) -> s
     return ""
 
 
-def _require(body: dict[str, Any], field: str, known: frozenset[str]) -> None:
+def _require(body: dict[str, Any], field: str, message: str, known: frozenset[str]) -> None:
     if body.get(field) is None:
         # The hint adds to the mock's own message; the status and envelope stay the API's.
-        raise BadRequest(f"{field} is required{_spelling_hint(body, field, known)}")
+        raise BadRequest(f"{message}{_spelling_hint(body, field, known)}")
 
 
 def _unknown_field(name: str, known: frozenset[str]) -> ContractWarning:
@@ -188,8 +192,8 @@ def validate_event(
         raise BadRequest(f"body must be a JSON object, not {_json_type(body)}")
     warnings: list[ContractWarning] = []
     known = _UPDATE_FIELDS if update else _CREATE_FIELDS
-    _require(body, "eventName", known)
-    _require(body, "value", known)
+    _require(body, "eventName", "eventName is required", known)
+    _require(body, "value", missing_value_message(body.get("eventName")), known)
     event_name = _optional_string(body, "eventName")
     if not event_name:
         raise BadRequest("eventName must not be empty")
@@ -204,6 +208,8 @@ def validate_event(
         id=_optional_string(body, "id") if update else None,
     )
     warnings.extend(_unknown_field(name, known) for name in body if name not in known)
+    if "type" in body:
+        warnings.extend(conversion_type_warnings(body["type"]))
     warnings.extend(recommended_event_warnings(fields))
     return fields, warnings
 

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tracking_mock import DEFAULT_API_KEY, Settings, create_app, mock_state_of
+from tracking_mock.coupons import coupons_of
 from tracking_mock.models import AccountSpec, EventFields, SeedEvent
 from tracking_mock.seed import Seed
 
@@ -26,7 +27,7 @@ SEED = Seed(
         AccountSpec(
             name="default",
             keys=(DEFAULT_API_KEY,),
-            campaigns={KNOWN_CAMPAIGN: ("SALE1", "SALE2", "SALE3")},
+            campaigns={KNOWN_CAMPAIGN: coupons_of(KNOWN_CAMPAIGN, ["SALE1", "SALE2", "SALE3"])},
             metrics={"Purchases": "met_purchases"},
             events=(
                 SeedEvent(EventFields("Purchases", 250, transaction_id="txn_1"), KNOWN_EVENT_ID),

@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.testclient import TestClient
 
 from tracking_mock import DEFAULT_API_KEY, Settings, create_app, openapi
+from tracking_mock.coupons import coupons_of
 from tracking_mock.models import AccountSpec, EventFields, SeedEvent
 from tracking_mock.seed import Seed
 
@@ -22,7 +23,7 @@ SEED = Seed(
         AccountSpec(
             "default",
             (DEFAULT_API_KEY,),
-            campaigns={"cmp_1": ("C1", "C2")},
+            campaigns={"cmp_1": coupons_of("cmp_1", ["C1", "C2"])},
             metrics={"Purchases": "met_1"},
             events=(
                 SeedEvent(

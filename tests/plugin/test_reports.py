@@ -184,6 +184,12 @@ def test_warned_but_accepted(tracking_server):
 
 def test_clean(tracking_server):
     post(tracking_server, {"eventName": "a", "value": 1})
+
+def test_noted_only(tracking_server):
+    # The docs' own example: a number in metadata is a note, which strict mode lets pass.
+    body = {"eventName": "Purchase", "value": 250, "metadata": {"orderId": 182394}}
+    assert post(tracking_server, body).status_code == 200
+    assert [w.note for w in tracking_server.warnings] == [True]
 """
 
 
@@ -191,7 +197,7 @@ def test_strict_option_fails_a_test_at_teardown_listing_its_warnings(
     pytester: pytest.Pytester,
 ) -> None:
     result = run(pytester, WARNED, "--tracking-strict")
-    result.assert_outcomes(passed=3, errors=1)
+    result.assert_outcomes(passed=4, errors=1)
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_warned*",
@@ -203,7 +209,7 @@ def test_strict_option_fails_a_test_at_teardown_listing_its_warnings(
 
 
 def test_without_strict_warnings_do_not_fail(pytester: pytest.Pytester) -> None:
-    run(pytester, WARNED).assert_outcomes(passed=3)
+    run(pytester, WARNED).assert_outcomes(passed=4)
 
 
 def test_strict_settings_field_refuses_warned_calls_and_fails_the_test(

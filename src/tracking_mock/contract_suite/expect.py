@@ -23,6 +23,16 @@ EVENT_FIELDS = (
     "metadata",
     "createdAt",
 )
+COUPON_FIELDS = (
+    "id",
+    "code",
+    "tag",
+    "item_type_id",
+    "campaign_id",
+    "created_at",
+    "updated_at",
+)
+"""A coupon row as getCampaignCoupons documents it (snake_case, unlike events)."""
 _ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]00:?00)")
 ERROR_ENVELOPE = '{"success": false, "error": "<message>"}'
 
@@ -58,6 +68,48 @@ def error(answer: Answer, status: int, when: str = "") -> None:
     if not ok:
         prefix = f"{when}: " if when else ""
         raise Difference(f"{prefix}{status} {ERROR_ENVELOPE}", answer.describe())
+
+
+def error_text(answer: Answer, status: int, text: str, when: str = "") -> None:
+    """``status`` with exactly ``{"success": false, "error": text}``."""
+    error(answer, status, when)
+    if answer.body["error"] != text:
+        prefix = f"{when}: " if when else ""
+        raise Difference(
+            f'{prefix}{status} {{"success": false, "error": "{text}"}}', answer.describe()
+        )
+
+
+def coupon_shape_problem(row: Any) -> str | None:
+    """Why ``row`` is not a coupon row as documented, or ``None``."""
+    if not isinstance(row, dict):
+        return "a node is not an object"
+    if set(row) != set(COUPON_FIELDS):
+        return f"keys {sorted(row)} instead of {sorted(COUPON_FIELDS)}"
+    for name in ("id", "code", "campaign_id"):
+        if not isinstance(row[name], str):
+            return f"{name} is not a string"
+    for name in ("tag", "item_type_id"):
+        if row[name] is not None and not isinstance(row[name], str):
+            return f"{name} is neither a string nor null"
+    for name in ("created_at", "updated_at"):
+        if not isinstance(row[name], str) or not _ISO_UTC.fullmatch(row[name]):
+            return f"{name} is not an ISO-8601 UTC date-time"
+    return None
+
+
+def coupon_page(answer: Answer) -> tuple[list[dict[str, Any]], int]:
+    """A success envelope holding ``{"nodes": [coupon row...], "totalCount": N}``."""
+    data = success(answer)
+    nodes = data.get("nodes") if isinstance(data, dict) else None
+    total = data.get("totalCount") if isinstance(data, dict) else None
+    if not isinstance(nodes, list) or not isinstance(total, int) or isinstance(total, bool):
+        raise Difference('data {"nodes": [...], "totalCount": N}', answer.describe())
+    for node in nodes:
+        problem = coupon_shape_problem(node)
+        if problem is not None:
+            raise Difference("coupon rows in data.nodes", f"{problem}: {answer.describe()}")
+    return nodes, total
 
 
 def event_shape_problem(event: Any) -> str | None:

@@ -85,12 +85,13 @@ def _call_record() -> Schema:
             "warnings": {
                 "type": "array",
                 "items": _object(
-                    {"code": _TEXT, "message": _TEXT}, {"path": {"type": ["string", "null"]}}
+                    {"code": _TEXT, "message": _TEXT, "note": {"type": "boolean"}},
+                    {"path": {"type": ["string", "null"]}},
                 ),
             },
             "fault": {"type": ["string", "null"]},
             "durationMs": {"type": "number"},
-            "note": {"type": ["string", "null"]},
+            "reason": {"type": ["string", "null"]},
             "upstream": {
                 "type": ["object", "null"],
                 "description": "With --upstream: mockStatus, mockResponse and the drift found.",
@@ -117,6 +118,25 @@ def _seed_event() -> Schema:
     }
 
 
+def _coupon_input() -> Schema:
+    optional_text = {"type": ["string", "null"], "maxLength": 256}
+    return {
+        "oneOf": [
+            _TEXT,
+            _object(
+                {"code": {"type": "string", "minLength": 1}},
+                {
+                    "id": _TOKEN,
+                    "tag": optional_text,
+                    "item_type_id": optional_text,
+                    "created_at": _DATE_TIME,
+                    "updated_at": _DATE_TIME,
+                },
+            ),
+        ]
+    }
+
+
 def _account_body(*extra: str) -> Schema:
     properties: dict[str, Schema] = {
         "keys": {"type": "array", "uniqueItems": True, "items": _TOKEN},
@@ -126,9 +146,14 @@ def _account_body(*extra: str) -> Schema:
             "additionalProperties": {
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {"coupons": {"type": "array", "uniqueItems": True, "items": _TEXT}},
+                "properties": {
+                    "coupons": {"type": "array", "uniqueItems": True, "items": _coupon_input()}
+                },
             },
-            "description": "Campaign id to its coupons; a coupon belongs to one campaign.",
+            "description": (
+                "Campaign id to its coupons (plain codes, or the fields the API lists; what is "
+                "not given is generated); a coupon belongs to one campaign."
+            ),
         },
         "metrics": {
             "type": ["object", "null"],

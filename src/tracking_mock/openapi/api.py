@@ -71,7 +71,7 @@ def api_document() -> Schema:
                     ],
                     "responses": {
                         "200": _json_response("A page of coupons.", _ref("CouponListEnvelope")),
-                        **_errors(400, 401, 403, 404, 429, 500),
+                        **_errors(400, 401, 403, 429, 500),
                     },
                 }
             },

@@ -186,16 +186,7 @@ def _schemas() -> dict[str, Schema]:
         "MetadataValue": _metadata_value(),
         "EventEnvelope": _envelope(_ref("Event")),
         "EventListEnvelope": _envelope(_list_of(_ref("Event"))),
-        "CouponListEnvelope": _envelope(
-            _list_of(
-                {
-                    "type": "object",
-                    "required": ["code", "campaignId"],
-                    "additionalProperties": False,
-                    "properties": {"code": {"type": "string"}, "campaignId": {"type": "string"}},
-                }
-            )
-        ),
+        "CouponListEnvelope": _envelope(_list_of(_coupon_row())),
         "Error": {
             "type": "object",
             "required": ["success", "error"],
@@ -203,6 +194,28 @@ def _schemas() -> dict[str, Schema]:
             "properties": {"success": {"const": False}, "error": {"type": "string"}},
             "description": "Every error, whatever its status, has exactly these two keys.",
         },
+    }
+
+
+def _coupon_row() -> Schema:
+    """A coupon as getCampaignCoupons documents it: snake_case, unlike events [doc]."""
+    text = {"type": "string"}
+    nullable = {"type": ["string", "null"]}
+    when = {"type": "string", "format": "date-time"}
+    properties = {
+        "id": text,
+        "code": {"type": "string", "description": "What an event sends as `coupon`."},
+        "tag": nullable,
+        "item_type_id": nullable,
+        "campaign_id": text,
+        "created_at": when,
+        "updated_at": when,
+    }
+    return {
+        "type": "object",
+        "required": list(properties),
+        "additionalProperties": False,
+        "properties": properties,
     }
 
 
@@ -256,8 +269,9 @@ def _list_parameters() -> list[Schema]:
 
 _LIST_DESCRIPTION = (
     "Newest first [doc]. Filters are ANDed. `metadata.KEY=v` [doc] matches a stored string "
-    "equal to v, a string[] holding v, or a number whose JSON text is v [decision]; OpenAPI "
-    "cannot declare a parameter name with a free suffix, so it is described here only. "
+    "equal to v, a string[] holding v, or a number whose JavaScript String(n) is v "
+    "[decision]; OpenAPI cannot declare a parameter name with a free suffix, so it is "
+    "described here only. "
     "`totalCount` counts every matching event whatever the page [decision]. Unknown "
     "parameters are ignored and flagged [decision]. At most 64 query parameters in all "
     "(configurable) [decision]; a schema cannot say that of repeatable parameters."

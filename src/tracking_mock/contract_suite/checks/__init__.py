@@ -12,7 +12,7 @@ from .registry import CHECKS, Check, check
 
 # Importing a module registers its checks; this order is the report's order.
 # isort: off
-from . import auth, create, metadata, listing, update, accounts, paths, lookups  # noqa: F401
+from . import auth, create, metadata, listing, update, accounts, paths, lookups, examples  # noqa: F401
 # isort: on
 
 __all__ = ["CHECKS", "Check", "check"]

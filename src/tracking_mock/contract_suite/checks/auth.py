@@ -8,20 +8,28 @@ from ..expect import Difference
 from .registry import check
 
 
-@check("auth.missing-header", "no Authorization header: 401 in the error envelope", "doc")
+@check(
+    "auth.missing-header",
+    'no Authorization header: 401 {"success": false, "error": "Unauthorized"}',
+    "doc",
+)
 def _auth_missing(ctx: Context) -> None:
-    expect.error(ctx.probe.get(EVENTS, key=None), 401)
+    expect.error_text(ctx.probe.get(EVENTS, key=None), 401, "Unauthorized")
 
 
-@check("auth.malformed-header", "Authorization that is not 'Bearer <key>': 401", "doc")
+@check(
+    "auth.malformed-header",
+    "Authorization that is not 'Bearer <key>': 401 \"Unauthorized\"",
+    "doc",
+)
 def _auth_malformed(ctx: Context) -> None:
     answer = ctx.probe.get(EVENTS, key=None, headers={"Authorization": f"Token {ctx.probe.key}"})
-    expect.error(answer, 401)
+    expect.error_text(answer, 401, "Unauthorized")
 
 
-@check("auth.unknown-key", "a well-formed but unknown key: 401", "decision")
+@check("auth.unknown-key", 'a well-formed but unknown key: 401 "Unauthorized"', "decision")
 def _auth_unknown(ctx: Context) -> None:
-    expect.error(ctx.probe.get(EVENTS, key=f"sk_unknown_{ctx.run_id}"), 401)
+    expect.error_text(ctx.probe.get(EVENTS, key=f"sk_unknown_{ctx.run_id}"), 401, "Unauthorized")
 
 
 @check(
@@ -33,6 +41,17 @@ def _auth_unknown(ctx: Context) -> None:
 def _auth_disabled(ctx: Context) -> None:
     key = ctx.new_account(disabled=True)
     expect.error(ctx.probe.get(EVENTS, key=key), 403)
+
+
+@check(
+    "auth.forbidden-text",
+    'a 403 says exactly "Forbidden", the reason kept out of the text',
+    "decision",
+    mock_only="needs a key the API knows but refuses (a disabled account, made through /_mock)",
+)
+def _auth_forbidden_text(ctx: Context) -> None:
+    key = ctx.new_account(disabled=True)
+    expect.error_text(ctx.probe.get(EVENTS, key=key), 403, "Forbidden")
 
 
 @check(

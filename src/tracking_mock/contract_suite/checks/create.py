@@ -80,6 +80,19 @@ def _not_json(ctx: Context) -> None:
     expect.error(answer, 415)
 
 
+@check(
+    "create.no-content-type",
+    "a JSON body sent without Content-Type: 400 naming the header",
+    "decision",
+)
+def _no_content_type(ctx: Context) -> None:
+    body = json.dumps(ctx.body("ContractNoType", 1)).encode()
+    answer = ctx.probe.post(EVENTS, content=body)
+    expect.error(answer, 400)
+    if "content-type" not in answer.body["error"].lower():
+        raise Difference("an error naming the Content-Type header", answer.describe())
+
+
 @check("create.unknown-field", "an unknown top-level field is ignored (200)", "decision")
 def _unknown_field(ctx: Context) -> None:
     event = expect.event(ctx.probe.post(EVENTS, json_body={**ctx.body("ContractExtra", 1), "x": 1}))

@@ -110,12 +110,19 @@ def _filter_metadata_array(ctx: Context) -> None:
     expect.equal("ids", [wanted], expect.ids(nodes))
 
 
-@check("list.filter-metadata-number", "metadata.KEY=100 matches a stored number 100", "decision")
+@check(
+    "list.filter-metadata-number",
+    "metadata.KEY=v matches a stored number whose JavaScript String(n) is v (100.0 is '100')",
+    "decision",
+)
 def _filter_metadata_number(ctx: Context) -> None:
-    wanted = ctx.created("ContractMeta", 1, metadata={"amount": 100})["id"]
-    ctx.created("ContractMeta", 1, metadata={"amount": 100.5})
-    nodes, _ = expect.page(ctx.list([("metadata.amount", "100")]))
-    expect.equal("ids", [wanted], expect.ids(nodes))
+    whole = ctx.created("ContractMeta", 1, metadata={"amount": 100})["id"]
+    point_zero = ctx.created("ContractMeta", 1, metadata={"amount": 100.0})["id"]
+    half = ctx.created("ContractMeta", 1, metadata={"amount": 100.5})["id"]
+    tiny = ctx.created("ContractMeta", 1, metadata={"amount": 1e-7})["id"]
+    for text, wanted in (("100", [point_zero, whole]), ("100.5", [half]), ("1e-7", [tiny])):
+        nodes, _ = expect.page(ctx.list([("metadata.amount", text)]))
+        expect.equal(f"ids for metadata.amount={text}", wanted, expect.ids(nodes))
 
 
 @check("list.filters-anded", "several filters must all match", "doc")

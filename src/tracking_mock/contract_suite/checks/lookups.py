@@ -32,20 +32,59 @@ def _lookups(ctx: Context) -> None:
 
 @check(
     "coupons.paging",
-    "GET /client/campaigns/{id}/coupons pages with first (1..500) and skip; unknown id 404",
+    "GET /client/campaigns/{id}/coupons pages with first (1..500) and skip",
     "doc",
     mock_only=NEEDS_SEEDED_TABLES,
 )
 def _coupons(ctx: Context) -> None:
     key = _seeded(ctx)
     path = "/client/campaigns/cmp_contract/coupons"
-    answer = ctx.probe.get(path, key=key, params={"first": "1", "skip": "1"})
-    data = expect.success(answer)
-    expect.equal(
-        "data", {"nodes": [{"code": "C2", "campaignId": "cmp_contract"}], "totalCount": 3}, data
+    nodes, total = expect.coupon_page(
+        ctx.probe.get(path, key=key, params={"first": "1", "skip": "1"})
     )
+    expect.equal("data.nodes[*].code", ["C2"], [node["code"] for node in nodes])
+    expect.equal("data.totalCount", 3, total)
     expect.error(ctx.probe.get(path, key=key, params={"first": "0"}), 400, "first=0")
-    expect.error(ctx.probe.get("/client/campaigns/cmp_nothing/coupons", key=key), 404, "unknown id")
+
+
+@check(
+    "coupons.rows",
+    "a coupon row is {id, code, tag, item_type_id, campaign_id, created_at, updated_at}",
+    "doc",
+    mock_only=NEEDS_SEEDED_TABLES,
+)
+def _coupon_rows(ctx: Context) -> None:
+    given = {
+        "code": "C9",
+        "id": "cpn_contract",
+        "tag": "spring",
+        "item_type_id": "flyer",
+        "created_at": "2019-08-24T14:15:22.000Z",
+        "updated_at": "2019-08-24T14:15:22.000Z",
+    }
+    key = ctx.new_account(campaigns={"cmp_rows": {"coupons": [given, "C10"]}})
+    nodes, total = expect.coupon_page(ctx.probe.get("/client/campaigns/cmp_rows/coupons", key=key))
+    expect.equal("data.totalCount", 2, total)
+    expect.equal("data.nodes[0]", {**given, "campaign_id": "cmp_rows"}, nodes[0])
+    expect.equal("data.nodes[1].campaign_id", "cmp_rows", nodes[1]["campaign_id"])
+
+
+@check(
+    "coupons.foreign-campaign",
+    "another client's campaign: 200 with an empty page, not 403/404",
+    "doc",
+    mock_only="needs a campaign of another account (seeded through /_mock)",
+)
+def _coupons_foreign(ctx: Context) -> None:
+    _seeded(ctx)
+    answer = ctx.probe.get("/client/campaigns/cmp_contract/coupons")
+    expect.equal("data", {"nodes": [], "totalCount": 0}, expect.success(answer))
+
+
+@check("coupons.unknown-campaign", "an unknown campaign: 200 with an empty page", "decision")
+def _coupons_unknown(ctx: Context) -> None:
+    answer = ctx.probe.get(f"/client/campaigns/cmp_unknown_{ctx.run_id}/coupons")
+    expect.equal("data", {"nodes": [], "totalCount": 0}, expect.success(answer))
 
 
 @check(
