@@ -60,5 +60,7 @@ class MockState:
             settings=settings,
             seed=seed,
             store=Store(base + extra, max_accounts=settings.max_accounts),
-            journal=Journal(settings.journal_size, settings.journal_body_bytes),
+            journal=Journal(
+                settings.journal_size, settings.journal_body_bytes, settings.journal_bytes
+            ),
         )
