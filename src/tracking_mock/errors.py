@@ -21,6 +21,9 @@ class BadRequest(ApiError):
 class Unauthorized(ApiError):
     status = 401
 
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": "Bearer", **(headers or {})})
+
 
 class Forbidden(ApiError):
     status = 403
@@ -34,6 +37,22 @@ class Conflict(ApiError):
     """An admin request that clashes with what exists (an account name, a key, an event id)."""
 
     status = 409
+
+
+class AccountGone(Conflict):
+    """A call whose account was reset or deleted while it was in flight: nothing is stored."""
+
+
+class RequestTimeout(ApiError):
+    """A body that did not arrive within the read timeout."""
+
+    status = 408
+
+
+class InsufficientStorage(ApiError):
+    """An account at its ``max_events`` cap (the mock's own bound; the API documents none)."""
+
+    status = 507
 
 
 class PayloadTooLarge(ApiError):

@@ -36,7 +36,7 @@ class Settings:
     """Bodies, answers, paths, queries and headers longer than this are cut in the journal."""
     journal_bytes: int = 32 * 1024 * 1024
     """The journal drops its oldest calls past this many bytes, whatever their number."""
-    max_events: int | None = 1_000_000
+    max_events: int | None = 2_000_000
     """Events one account may hold; past it a create answers 507 (``None``: no cap)."""
     max_fixture_bytes: int = 64 * 1024 * 1024
     """Fixture files larger than this are refused before they are read."""

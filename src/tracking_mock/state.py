@@ -59,7 +59,11 @@ class MockState:
         return cls(
             settings=settings,
             seed=seed,
-            store=Store(base + extra, max_accounts=settings.max_accounts),
+            store=Store(
+                base + extra,
+                max_accounts=settings.max_accounts,
+                max_events=settings.max_events,
+            ),
             journal=Journal(
                 settings.journal_size, settings.journal_body_bytes, settings.journal_bytes
             ),

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from .clock import Clock
-from .errors import BadRequest, Conflict, NotFound
+from .errors import AccountGone, BadRequest, Conflict, InsufficientStorage, NotFound
 from .eventlog import EventLog
 from .faults import Faults
 from .models import SEQ_BITS, AccountSpec, Event, EventFields, ListQuery, Page, SeedEvent
@@ -54,11 +54,24 @@ def default_account() -> AccountSpec:
 
 
 class Store:
-    """Thread-safe state of one mock server, rebuilt from its account specs on ``reset``."""
+    """Thread-safe state of one mock server, rebuilt from its account specs on ``reset``.
 
-    def __init__(self, specs: Iterable[AccountSpec], *, max_accounts: int = 100_000) -> None:
+    An ``Account`` object is live while the store maps its name to it. ``reset``, account
+    removal (and anything else that replaces accounts) make the old objects dead, and a write
+    through a dead account, from a call that authenticated before the change, is refused with
+    ``AccountGone`` under the same lock: an acknowledged event is never lost.
+    """
+
+    def __init__(
+        self,
+        specs: Iterable[AccountSpec],
+        *,
+        max_accounts: int = 100_000,
+        max_events: int | None = None,
+    ) -> None:
         self._specs = tuple(specs)
         self._max_accounts = max_accounts
+        self._max_events = max_events
         self._lock = threading.RLock()
         self._sequence = itertools.count(1)
         self._accounts: dict[str, Account] = {}
@@ -142,7 +155,22 @@ class Store:
         self._seed(account, spec.events)
         return account
 
+    def _check_live(self, account: Account) -> None:
+        if self._accounts.get(account.name) is not account:
+            raise AccountGone(
+                "the account was reset or deleted while this call was in flight; nothing was stored"
+            )
+
+    def _check_room(self, account: Account, adding: int) -> None:
+        cap = self._max_events
+        if cap is not None and len(account.events) + adding > cap:
+            raise InsufficientStorage(
+                f"account {account.name!r} may hold at most {cap} events (--max-events)"
+            )
+
     def _seed(self, account: Account, events: Iterable[SeedEvent]) -> None:
+        events = tuple(events)
+        self._check_room(account, len(events))
         now = account.clock.now()
         built = []
         for seed in events:
@@ -156,6 +184,8 @@ class Store:
     def create_event(self, account: Account, fields: EventFields) -> Event:
         """Store a new event stamped with the account's clock."""
         with self._lock:
+            self._check_live(account)
+            self._check_room(account, 1)
             event = self._build(
                 account, fields, self._fresh_id(account), self._order(account.clock.now())
             )
@@ -165,6 +195,7 @@ class Store:
     def update_event(self, account: Account, fields: EventFields) -> Event:
         """Replace the event named by ``fields.id`` (else the newest with its transactionId)."""
         with self._lock:
+            self._check_live(account)
             if fields.id is not None:
                 target = account.events.get(fields.id)
                 missing = "no event with that id"
