@@ -43,7 +43,7 @@ def test_health_reports_version_accounts_counts_and_files(seeded: TestClient) ->
 
 def test_reset_goes_back_to_the_fixtures_and_empties_the_journal(seeded: TestClient) -> None:
     create(seeded)
-    assert seeded.post("/_mock/reset").status_code == 200
+    assert seeded.post("/_mock/reset", json={}).status_code == 200
     assert seeded.get("/tracking/events", headers=AUTH).json()["data"]["totalCount"] == 2
     assert [c["method"] for c in calls(seeded)] == ["GET"]
 
@@ -168,7 +168,7 @@ def test_bad_account_requests_are_400(
     ("body", "message"),
     [
         ({"name": "default"}, "an account named 'default' exists already"),
-        ({"key": "sk_test_default"}, "reuses a key of another account"),
+        ({"key": "sk_test_default"}, "that key is already in use; choose another"),
     ],
 )
 def test_taken_names_and_keys_are_409(
@@ -273,4 +273,5 @@ def test_admin_bodies_obey_the_size_limit_even_when_chunked(make_client: MakeCli
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 413
-    assert client.post("/_mock/accounts").status_code == 201  # no body: an empty request
+    assert client.post("/_mock/accounts").status_code == 415  # no body: not JSON
+    assert client.post("/_mock/accounts", json={}).status_code == 201

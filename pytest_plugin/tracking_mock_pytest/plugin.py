@@ -22,7 +22,7 @@ _RUN_KEY: pytest.StashKey[TestRun] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Register ``--tracking-strict``, ``--tracking-url`` and ``--tracking-key``."""
+    """Register ``--tracking-strict``, ``--tracking-url``, ``--tracking-key`` and the token."""
     group = parser.getgroup("tracking-mock", "tracking-mock (the tracking_server fixture)")
     group.addoption(
         "--tracking-strict",
@@ -43,6 +43,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="with --tracking-url: every test uses this existing key's account (shared "
         "state, on purpose) and only tracking_server.url and .api_key work",
+    )
+    group.addoption(
+        "--tracking-admin-token",
+        metavar="TOKEN",
+        default=None,
+        help="with --tracking-url: the target's admin token (default: the "
+        "TRACKING_MOCK_ADMIN_TOKEN environment variable)",
     )
 
 

@@ -52,9 +52,10 @@ def account_body(spec: AccountSpec) -> dict[str, Any]:
 class AdminClient:
     """JSON calls to a target's ``/_mock`` surface; answers are unwrapped from the envelope."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, token: str | None = None) -> None:
         self.url = url.rstrip("/")
-        self._http = httpx.Client(base_url=self.url, timeout=ADMIN_TIMEOUT)
+        headers = {"X-Admin-Token": token} if token else None
+        self._http = httpx.Client(base_url=self.url, timeout=ADMIN_TIMEOUT, headers=headers)
 
     def call(self, method: str, path: str, body: Any = None, **params: str) -> Any:
         """The ``data`` of a successful answer; ``ValueError`` for a 400 or 409, else the error."""
@@ -71,6 +72,8 @@ class AdminClient:
         message = payload.get("error") if isinstance(payload, dict) else None
         if response.status_code in (400, 409) and message:
             raise ValueError(message)
+        if response.status_code == 401:
+            message = f"{message} (pass --tracking-admin-token or set TRACKING_MOCK_ADMIN_TOKEN)"
         raise TrackingServerError(
             f"{method} {self.url}{path} answered {response.status_code}: "
             f"{message or response.text[:200]!r}"
@@ -148,9 +151,9 @@ class RemoteBackend:
     # Made at setup: a target that cannot make accounts must fail the setup, not the test.
     lazy_accounts = False
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, token: str | None = None) -> None:
         self.url = url.rstrip("/")
-        self._admin = AdminClient(self.url)
+        self._admin = AdminClient(self.url, token)
 
     def open_account(self) -> AccountRef:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from tracking_mock.models import AccountSpec
 from tracking_mock.seed import load_seed
-from tracking_mock.settings import Settings
+from tracking_mock.settings import ADMIN_TOKEN_ENV, Settings
 
 from .backend import Backend, TrackingServerError
 from .calls import Call
@@ -117,14 +118,19 @@ class TrackingSession:
 
 def start_session(config: pytest.Config, settings: Settings) -> TrackingSession:
     """Start a server for ``settings`` (or reach the ``--tracking-url`` target)."""
-    seed = load_seed(settings.fixtures)
+    seed = load_seed(settings.fixtures, max_bytes=settings.max_fixture_bytes)
     url: str | None = config.getoption("tracking_url")
     key: str | None = config.getoption("tracking_key")
     backend: Backend
     if url:
         from .remote import RemoteBackend, SharedKeyBackend
 
-        backend = SharedKeyBackend(url, key) if key else RemoteBackend(url)
+        token = (
+            config.getoption("tracking_admin_token")
+            or os.environ.get(ADMIN_TOKEN_ENV)
+            or settings.admin_token
+        )
+        backend = SharedKeyBackend(url, key) if key else RemoteBackend(url, token)
     else:
         from .local import LocalBackend
 

@@ -1,7 +1,7 @@
 """The ``/_mock`` admin surface: health, reset, the call journal, accounts, faults and clocks.
 
-No key is needed (it is a local test tool bound to loopback); every answer is JSON and
-every error uses the API's envelope.
+Who may call it is decided before these handlers run (``guard``: token, Host, JSON only);
+every answer is JSON and every error uses the API's envelope.
 """
 
 from __future__ import annotations
@@ -46,13 +46,14 @@ def _ok(data: Any, status: int = 200) -> JSONResponse:
 
 
 async def _body(request: Request, state: MockState) -> dict[str, Any]:
-    """The JSON object sent, ``{}`` for no body; the API's size and type rules apply."""
-    headers = request.headers
-    if headers.get("content-length", "0") == "0" and "transfer-encoding" not in headers:
-        return {}
+    """The JSON object sent, ``{}`` at least; the API's size and type rules apply.
+
+    Insisting on ``Content-Type: application/json`` (415) keeps web pages out: a browser
+    cannot send it cross-origin without a preflight, which ``/_mock`` never approves.
+    """
     body = await read_json(request, state, call_context(request.scope))
     if not isinstance(body, dict):
-        raise BadRequest("body must be a JSON object")
+        raise BadRequest("the body must be a JSON object ({} will do)")
     return body
 
 
@@ -77,6 +78,7 @@ async def health(request: Request) -> Response:
 async def reset(request: Request) -> Response:
     """Back to the loaded fixtures (or one account back to its own), journal emptied."""
     state = mock_state(request)
+    await _body(request, state)
     name = request.query_params.get("account")
     if name is None:
         state.store.reset()

@@ -13,6 +13,7 @@ from starlette.routing import Mount, Route
 from . import admin, endpoints, handlers, openapi
 from .calls import JournalMiddleware
 from .errors import ApiError
+from .guard import AdminGuard, ApiCors
 from .seed import Seed, load_seed
 from .settings import Settings
 from .state import MockState
@@ -23,7 +24,9 @@ API_METHODS = ["GET", "POST", "PUT"]
 def create_app(settings: Settings | None = None, *, seed: Seed | None = None) -> Starlette:
     """Build a mock server app; its state is reachable through ``mock_state_of(app)``."""
     settings = settings or Settings()
-    state = MockState.build(settings, seed if seed is not None else load_seed(settings.fixtures))
+    if seed is None:
+        seed = load_seed(settings.fixtures, max_bytes=settings.max_fixture_bytes)
+    state = MockState.build(settings, seed)
     routes = [
         Route("/tracking/events", endpoints.tracking_events, methods=API_METHODS),
         Route("/events", endpoints.legacy_events, methods=API_METHODS),
@@ -47,9 +50,14 @@ def create_app(settings: Settings | None = None, *, seed: Seed | None = None) ->
             ],
         ),
     ]
+    cors = [Middleware(ApiCors, origins=settings.cors_origins)] if settings.cors_origins else []
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(JournalMiddleware, journal=state.journal)],
+        middleware=[
+            Middleware(AdminGuard, settings=settings),
+            *cors,
+            Middleware(JournalMiddleware, journal=state.journal),
+        ],
         exception_handlers={
             ApiError: handlers.api_error,
             HTTPException: handlers.http_error,
@@ -58,6 +66,8 @@ def create_app(settings: Settings | None = None, *, seed: Seed | None = None) ->
             Exception: handlers.server_error,
         },
     )
+    # `/tracking/events/` is a 404 in the envelope, not a redirect built from the Host header.
+    app.router.redirect_slashes = False
     app.state.mock = state
     return app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import os
 import signal
 import sys
 import threading
@@ -14,10 +15,12 @@ from typing import NoReturn
 
 from . import __version__
 from .app import create_app
-from .errors import SeedError
+from .errors import ApiError, SeedError
+from .guard import is_loopback_host
 from .seed import load_seed
 from .server import ServerError, ServerThread
-from .settings import DEFAULT_API_KEY, Settings
+from .settings import ADMIN_TOKEN_ENV, DEFAULT_API_KEY, Settings
+from .store import default_account
 
 PROG = "tracking-mock"
 _DEFAULTS = Settings()
@@ -37,6 +40,18 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(
+            f"expected seconds (more than 0, at most 3600), got {text!r}"
+        )
+    return value
 
 
 def _port(text: str) -> int:
@@ -87,7 +102,72 @@ def build_parser() -> argparse.ArgumentParser:
         "--journal-size", type=_positive, default=_DEFAULTS.journal_size, metavar="N"
     )
     parser.add_argument(
+        "--journal-bytes",
+        type=_positive,
+        default=_DEFAULTS.journal_bytes,
+        metavar="N",
+        help="bytes the journal keeps at most (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-events",
+        type=_positive,
+        default=_DEFAULTS.max_events,
+        metavar="N",
+        help="events one account may hold; past it creates get 507 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-fixture-bytes",
+        type=_positive,
+        default=_DEFAULTS.max_fixture_bytes,
+        metavar="N",
+        help="larger fixture files are refused (default: %(default)s)",
+    )
+    parser.add_argument(
         "--log-level", choices=_LOG_LEVELS, default=_DEFAULTS.log_level, type=str.lower
+    )
+    security = parser.add_argument_group("the admin surface and connections")
+    security.add_argument(
+        "--admin-token",
+        default=os.environ.get(ADMIN_TOKEN_ENV) or None,
+        metavar="TOKEN",
+        help=f"/_mock then needs 'Authorization: Bearer TOKEN' or 'X-Admin-Token: TOKEN' "
+        f"(default: ${ADMIN_TOKEN_ENV})",
+    )
+    security.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name /_mock answers besides loopback ones and --host (repeatable; * any)",
+    )
+    security.add_argument(
+        "--cors",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let browser pages from ORIGIN call the API, never /_mock (repeatable; * any)",
+    )
+    security.add_argument(
+        "--read-timeout",
+        type=_seconds,
+        default=_DEFAULTS.read_timeout,
+        metavar="S",
+        help="seconds a client has to send a request's headers, then its body "
+        "(default: %(default)s)",
+    )
+    security.add_argument(
+        "--keep-alive-timeout",
+        type=_seconds,
+        default=_DEFAULTS.keep_alive_timeout,
+        metavar="S",
+        help="seconds an idle connection stays open (default: %(default)s)",
+    )
+    security.add_argument(
+        "--max-connections",
+        type=_positive,
+        default=_DEFAULTS.max_connections,
+        metavar="N",
+        help="connections served at once; past it requests get 503 (default: %(default)s)",
     )
     return parser
 
@@ -102,7 +182,16 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         hash_ids=args.hash_ids,
         max_body_bytes=args.max_body_bytes,
         journal_size=args.journal_size,
+        journal_bytes=args.journal_bytes,
+        max_events=args.max_events,
+        max_fixture_bytes=args.max_fixture_bytes,
         log_level=args.log_level,
+        admin_token=args.admin_token,
+        allowed_hosts=tuple(args.allowed_host),
+        cors_origins=tuple(args.cors),
+        read_timeout=args.read_timeout,
+        keep_alive_timeout=args.keep_alive_timeout,
+        max_connections=args.max_connections,
     )
 
 
@@ -116,15 +205,22 @@ def serve(settings: Settings) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
-    app = create_app(settings, seed=load_seed(settings.fixtures))
-    server = ServerThread(
-        app,
-        settings.host,
-        settings.port,
-        log_level=settings.log_level,
-        start_timeout=settings.server_start_timeout,
-        stop_timeout=settings.server_stop_timeout,
-    )
+    seed = load_seed(settings.fixtures, max_bytes=settings.max_fixture_bytes)
+    taken = {key for spec in seed.accounts or (default_account(),) for key in spec.keys}
+    clash = next((n for n, key in enumerate(settings.api_keys, 1) if key in taken), None)
+    if clash is not None:  # the key itself is never echoed
+        raise UsageError(f"--api-key number {clash} is already the key of another account")
+    app = create_app(settings, seed=seed)
+    server = ServerThread.for_settings(app, settings)
+    if not is_loopback_host(settings.host) and settings.admin_token is None:
+        # The mock's choice: warn rather than refuse, so containers keep working unchanged.
+        print(
+            f"{PROG}: warning: {settings.host} is reachable from other machines and /_mock "
+            "is open to all of them (any caller can read calls, reset, or take over a key); "
+            f"set --admin-token or {ADMIN_TOKEN_ENV}",
+            file=sys.stderr,
+            flush=True,
+        )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -151,8 +247,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{exc} (see --help)", 2)
     try:
         return serve(settings)
+    except UsageError as exc:
+        return _fail(f"{exc} (see --help)", 2)
     except SeedError as exc:
         return _fail(f"bad fixture: {exc}")
+    except ApiError as exc:
+        return _fail(exc.message)
     except OSError as exc:
         where = f"{settings.host}:{settings.port}"
         if exc.errno == errno.EADDRINUSE:

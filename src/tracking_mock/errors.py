@@ -43,12 +43,6 @@ class AccountGone(Conflict):
     """A call whose account was reset or deleted while it was in flight: nothing is stored."""
 
 
-class RequestTimeout(ApiError):
-    """A body that did not arrive within the read timeout."""
-
-    status = 408
-
-
 class InsufficientStorage(ApiError):
     """An account at its ``max_events`` cap (the mock's own bound; the API documents none)."""
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from . import limits
 from .errors import ApiError, SeedError
 from .models import AccountSpec, SeedEvent
 from .validation import validate_event
@@ -26,6 +27,8 @@ MAX_EXPANDED_NODES = 20_000_000
 """Anchors and aliases may repeat nodes, but a document may not expand past this."""
 _NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _TOKEN_RE = re.compile(r"[\x21-\x7e]{1,256}")
+_ID_RE = re.compile(rf"(?s:.{{1,{limits.STRING_FIELD_MAX_CHARS}}})")
+"""Coupon codes, event names and metric ids: the API's string-field limit."""
 _YAML_SUFFIXES = (".yaml", ".yml")
 _ALLOWED_TAGS = {
     f"tag:yaml.org,2002:{name}"
@@ -117,9 +120,19 @@ def fixture_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_seed(paths: Sequence[Path] | None = None) -> Seed:
-    """Load fixture files or folders (default: the bundled fixtures) into one ``Seed``."""
+def load_seed(paths: Sequence[Path] | None = None, *, max_bytes: int | None = None) -> Seed:
+    """Load fixture files or folders (default: the bundled fixtures) into one ``Seed``.
+
+    Files larger than ``max_bytes`` are refused before they are read.
+    """
     files = fixture_files(paths if paths is not None else [default_fixtures()])
+    for file in files:
+        size = file.stat().st_size if file.is_file() else 0
+        if max_bytes is not None and size > max_bytes:
+            raise SeedError(
+                f"{file}: {size} bytes is more than the {max_bytes} a fixture file may hold "
+                "(--max-fixture-bytes)"
+            )
     specs: list[AccountSpec] = []
     owners: dict[str, str] = {}
     key_owners: dict[str, str] = {}
@@ -166,6 +179,8 @@ def parse_fixture(data: bytes, source: str = "<fixture>") -> list[AccountSpec]:
         raise SeedError(f"{source}: invalid YAML: {exc}") from None
     except (UnicodeDecodeError, RecursionError) as exc:
         raise SeedError(f"{source}: cannot read: {type(exc).__name__}") from None
+    except ValueError:  # int() past Python's 4300-digit limit, the one ValueError left
+        raise SeedError(f"{source}: cannot read: a number has too many digits") from None
     finally:
         loader.dispose()
 
@@ -237,13 +252,18 @@ def _accounts(document: object) -> Iterator[AccountSpec]:
         yield _account(name, _mapping(body, f"{where}account {name!r}", _ACCOUNT_KEYS), ids)
 
 
-def _strings(value: object, where: str, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
+def _strings(
+    value: object,
+    where: str,
+    pattern: re.Pattern[str] | None = None,
+    rule: str = "1-256 visible ASCII characters",
+) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise SeedError(f"{where} must be a list of strings")
     if pattern is not None:
         for item in value:
             if pattern.fullmatch(item) is None:
-                raise SeedError(f"{where} holds a value that is not 1-256 visible ASCII characters")
+                raise SeedError(f"{where} holds a value that is not {rule}")
     return tuple(value)
 
 
@@ -274,7 +294,12 @@ def _account(name: str, body: dict[str, Any], ids: set[str]) -> AccountSpec:
                 f"{where}campaign id {campaign!r} must be 1-256 visible ASCII characters"
             )
         spec = _mapping(spec, f"{where}campaign {campaign!r}", {"coupons"})
-        coupons = _strings(spec.get("coupons", []), f"{where}coupons of {campaign!r}")
+        coupons = _strings(
+            spec.get("coupons", []),
+            f"{where}coupons of {campaign!r}",
+            _ID_RE,
+            f"1-{limits.STRING_FIELD_MAX_CHARS} characters",
+        )
         for coupon in coupons:
             if coupon in coupon_owner:
                 raise SeedError(f"{where}coupon {coupon!r} belongs to two campaigns")
@@ -287,6 +312,11 @@ def _account(name: str, body: dict[str, Any], ids: set[str]) -> AccountSpec:
         if not isinstance(event_name, str) or not isinstance(metric, str) or not metric:
             raise SeedError(
                 f"{_line(raw_metrics, event_name)}metrics map event names to metric ids (strings)"
+            )
+        if _ID_RE.fullmatch(metric) is None or _ID_RE.fullmatch(event_name) is None:
+            raise SeedError(
+                f"{_line(raw_metrics, event_name)}event names and metric ids must be 1-"
+                f"{limits.STRING_FIELD_MAX_CHARS} characters"
             )
         metrics[event_name] = metric
 

@@ -11,6 +11,9 @@ DEFAULT_API_KEY = "sk_test_default"
 
 DEFAULT_ACCOUNT = "default"
 
+ADMIN_TOKEN_ENV = "TRACKING_MOCK_ADMIN_TOKEN"
+"""The environment variable the CLI and the plugin read the admin token from."""
+
 TOKEN_RE = re.compile(r"[\x21-\x7e]{1,256}")
 """A client key or admin token: 1-256 visible ASCII characters (no spaces)."""
 

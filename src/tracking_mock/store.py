@@ -147,7 +147,8 @@ class Store:
             raise Conflict(f"an account named {spec.name!r} exists already")
         taken = [key for key in spec.keys if key in self._keys]
         if taken:
-            raise Conflict(f"account {spec.name!r} reuses a key of another account")
+            # Whose key it is stays unsaid; the admin token is what keeps out key guessers.
+            raise Conflict("that key is already in use; choose another")
         account = Account(spec)
         self._accounts[spec.name] = account
         for key in spec.keys:

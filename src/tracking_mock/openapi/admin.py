@@ -42,7 +42,8 @@ def _admin_op(
     if parameters:
         operation["parameters"] = parameters
     if body is not None:
-        operation["requestBody"] = {"required": False, "content": {JSON: {"schema": body}}}
+        # A JSON body is required on every admin POST, `{}` at least (see guard.py).
+        operation["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
     return operation
 
 
@@ -180,8 +181,9 @@ def admin_document() -> Schema:
                 "reset",
                 "Back to the loaded fixtures (all accounts, or ?account=NAME)",
                 _object({"reset": _TEXT}),
-                errors=(404,),
+                errors=(400, 404, 413, 415),
                 parameters=[account_param],
+                body={"type": "object"},
             )
         },
         "/_mock/calls": {
