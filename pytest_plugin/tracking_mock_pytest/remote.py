@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -103,9 +104,9 @@ class RemoteFaults:
         method: str | None = None,
         retry_after: float | None = None,
     ) -> None:
-        self._post(
-            "fail", status=status, times=times, path=path, method=method, retryAfter=retry_after
-        )
+        # The admin surface takes whole seconds, as the header does: round up as local mode does.
+        whole = math.ceil(retry_after) if isinstance(retry_after, float) else retry_after
+        self._post("fail", status=status, times=times, path=path, method=method, retryAfter=whole)
 
     def delay_next(
         self, seconds: float, *, times: int = 1, path: str | None = None, method: str | None = None
