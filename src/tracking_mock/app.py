@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, Router
 
 from . import admin, endpoints, handlers, openapi
 from .calls import JournalMiddleware
@@ -66,8 +66,11 @@ def create_app(settings: Settings | None = None, *, seed: Seed | None = None) ->
             Exception: handlers.server_error,
         },
     )
-    # `/tracking/events/` is a 404 in the envelope, not a redirect built from the Host header.
-    app.router.redirect_slashes = False
+    # `/tracking/events/` is a 404 in the envelope, not a redirect built from the Host header
+    # (Starlette() and Mount() take no such argument).
+    for router in (app.router, *(r.app for r in routes if isinstance(r, Mount))):
+        if isinstance(router, Router):
+            router.redirect_slashes = False
     app.state.mock = state
     return app
 

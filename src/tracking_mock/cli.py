@@ -200,6 +200,20 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
+def open_admin_warning(settings: Settings) -> str | None:
+    """What to warn about when ``/_mock`` is open to other machines, else ``None``.
+
+    The mock's choice: warn rather than refuse, so containers keep working unchanged.
+    """
+    if is_loopback_host(settings.host) or settings.admin_token is not None:
+        return None
+    return (
+        f"{settings.host} is reachable from other machines and /_mock is open to all of them "
+        "(any caller can read calls, reset, or take over a key); "
+        f"set --admin-token or {ADMIN_TOKEN_ENV}"
+    )
+
+
 def serve(settings: Settings) -> int:
     """Start the server, print the ready line, and wait for SIGINT or SIGTERM."""
     logging.basicConfig(
@@ -212,15 +226,9 @@ def serve(settings: Settings) -> int:
         raise UsageError(f"--api-key number {clash} is already the key of another account")
     app = create_app(settings, seed=seed)
     server = ServerThread.for_settings(app, settings)
-    if not is_loopback_host(settings.host) and settings.admin_token is None:
-        # The mock's choice: warn rather than refuse, so containers keep working unchanged.
-        print(
-            f"{PROG}: warning: {settings.host} is reachable from other machines and /_mock "
-            "is open to all of them (any caller can read calls, reset, or take over a key); "
-            f"set --admin-token or {ADMIN_TOKEN_ENV}",
-            file=sys.stderr,
-            flush=True,
-        )
+    warning = open_admin_warning(settings)
+    if warning is not None:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr, flush=True)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
