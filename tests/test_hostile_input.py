@@ -155,3 +155,32 @@ def test_journal_is_bounded_in_total_bytes(make_client: MakeClient) -> None:
     assert kept[-1].seq == 100  # the newest calls are the ones kept
     journal.clear()
     assert journal.bytes == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        pytest.param("/tracking/events?x=%ED%A0%80&y=%FF", {}, id="query-bad-utf8"),
+        pytest.param("/tracking/events?" + "a=1&" * 2000, {}, id="query-huge"),
+        pytest.param("/tracking/%ED%A0%80", {}, id="path-bad-utf8"),
+        pytest.param("/" + "p" * 20_000, {}, id="path-huge"),
+        pytest.param("/tracking/events", {"X-Bin": b"\x7f\xff\xfe"}, id="header-latin1"),
+        pytest.param(
+            "/tracking/events", {f"X-{n}": "v" * 500 for n in range(60)}, id="headers-30kb"
+        ),
+    ],
+)
+def test_hostile_paths_queries_and_headers_leave_the_journal_readable(
+    client: TestClient, path: str, headers: dict[str, str | bytes]
+) -> None:
+    raw = [(k.encode(), v if isinstance(v, bytes) else v.encode()) for k, v in headers.items()]
+    response = client.get(
+        path, headers=[*((k.encode(), v.encode()) for k, v in AUTH.items()), *raw]
+    )
+    assert response.status_code in (200, 400, 404)
+    nodes = client.get("/_mock/calls").json()["data"]["nodes"]
+    assert len(nodes) == 1
+    assert len(orjson.dumps(nodes[0])) < 4 * 4096 + 2048  # every field within its budget
+    assert client.get("/_mock/health").status_code == 200
+    call = Call.from_record(state_of(client).journal.records()[0])
+    assert format_calls([call], "default")

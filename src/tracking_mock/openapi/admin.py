@@ -36,7 +36,8 @@ def _admin_op(
         "summary": summary,
         "responses": {
             status: _json_response(summary, _envelope(data)),
-            **_errors(*errors),
+            # Any admin call: 401 without the admin token (when set), 403 for a foreign Host.
+            **_errors(*errors, 401, 403),
         },
     }
     if parameters:
@@ -150,7 +151,7 @@ def _account_body(*extra: str) -> Schema:
 
 
 def admin_document() -> Schema:
-    """The OpenAPI 3.1 document of the ``/_mock`` admin surface (no key needed)."""
+    """The OpenAPI 3.1 document of the ``/_mock`` admin surface (the admin token, if set)."""
     schemas = _schemas()
     event_list = _list_of(_ref("Event"))
     account_param = _query("account", _TEXT)
@@ -307,7 +308,8 @@ def admin_document() -> Schema:
         "info": {
             "title": "tracking-mock admin surface",
             "version": __version__,
-            "description": "Local test controls; no key needed. Errors use the API's envelope.",
+            "description": "Local test controls; no client key, the admin token if one is set. "
+            "Errors use the API's envelope.",
         },
         "paths": paths,
         "components": {
