@@ -109,6 +109,7 @@ class Store:
         """Add ``spec``'s campaigns, metrics and events to account ``name`` (not its keys)."""
         with self._lock:
             account = self.account(name)
+            self._check_room(name, len(account.events), len(spec.events))
             for seed in spec.events:
                 if seed.id is not None and seed.id in account.events:
                     raise Conflict(f"event id {seed.id!r} exists already in {name!r}")
@@ -145,6 +146,7 @@ class Store:
     def _install(self, spec: AccountSpec) -> Account:
         if spec.name in self._accounts:
             raise Conflict(f"an account named {spec.name!r} exists already")
+        self._check_room(spec.name, 0, len(spec.events))
         taken = [key for key in spec.keys if key in self._keys]
         if taken:
             # Whose key it is stays unsaid; the admin token is what keeps out key guessers.
@@ -162,16 +164,14 @@ class Store:
                 "the account was reset or deleted while this call was in flight; nothing was stored"
             )
 
-    def _check_room(self, account: Account, adding: int) -> None:
+    def _check_room(self, name: str, holding: int, adding: int) -> None:
         cap = self._max_events
-        if cap is not None and len(account.events) + adding > cap:
+        if cap is not None and holding + adding > cap:
             raise InsufficientStorage(
-                f"account {account.name!r} may hold at most {cap} events (--max-events)"
+                f"account {name!r} may hold at most {cap} events (--max-events)"
             )
 
     def _seed(self, account: Account, events: Iterable[SeedEvent]) -> None:
-        events = tuple(events)
-        self._check_room(account, len(events))
         now = account.clock.now()
         built = []
         for seed in events:
@@ -186,7 +186,7 @@ class Store:
         """Store a new event stamped with the account's clock."""
         with self._lock:
             self._check_live(account)
-            self._check_room(account, 1)
+            self._check_room(account.name, len(account.events), 1)
             event = self._build(
                 account, fields, self._fresh_id(account), self._order(account.clock.now())
             )
