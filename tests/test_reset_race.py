@@ -21,7 +21,7 @@ from .helpers import EMPTY_SEED
 AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
 EVENT = {"eventName": "Purchases", "value": 1}
 DEADLINE = 10.0
-DELAY = 2.0
+DELAY = 1.0
 """Long enough for the change to land inside it, even on a loaded machine."""
 
 
