@@ -27,6 +27,7 @@ WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 
 
 def is_admin(scope: Scope) -> bool:
+    """Whether a request is for the ``/_mock`` admin surface."""
     path: str = scope["path"]
     return path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")
 
@@ -92,6 +93,7 @@ class AdminGuard:
         return None
 
     def host_allowed(self, name: str) -> bool:
+        """Whether ``/_mock`` answers a request whose ``Host`` names ``name``."""
         if self.any_host or name in self.names:
             return True
         address = _ip(name)

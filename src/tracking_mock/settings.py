@@ -41,7 +41,7 @@ class Settings:
     """The journal drops its oldest calls past this many bytes, whatever their number."""
     max_events: int | None = 2_000_000
     """Events one account may hold; past it a create answers 507 (``None``: no cap)."""
-    max_fixture_bytes: int = 64 * 1024 * 1024
+    max_fixture_bytes: int = 32 * 1024 * 1024
     """Fixture files larger than this are refused before they are read."""
     admin_token: str | None = None
     """When set, ``/_mock`` needs ``Authorization: Bearer TOKEN`` or ``X-Admin-Token: TOKEN``."""
