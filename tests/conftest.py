@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+# httpx imports httpcore on its first request. Imported here, before any in-process pytester
+# run: that run's sys.modules snapshot would otherwise drop it, and httpx would then meet a
+# second httpcore whose exceptions it does not map (a ReadTimeout escaping as httpcore's).
+import httpcore  # noqa: F401
 import pytest
 from starlette.testclient import TestClient
 

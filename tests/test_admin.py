@@ -43,7 +43,7 @@ def test_health_reports_version_accounts_counts_and_files(seeded: TestClient) ->
 
 def test_reset_goes_back_to_the_fixtures_and_empties_the_journal(seeded: TestClient) -> None:
     create(seeded)
-    assert seeded.post("/_mock/reset").status_code == 200
+    assert seeded.post("/_mock/reset", json={}).status_code == 200
     assert seeded.get("/tracking/events", headers=AUTH).json()["data"]["totalCount"] == 2
     assert [c["method"] for c in calls(seeded)] == ["GET"]
 
@@ -174,7 +174,7 @@ def test_bad_account_requests_are_400(
     ("body", "message"),
     [
         ({"name": "default"}, "an account named 'default' exists already"),
-        ({"key": "sk_test_default"}, "reuses a key of another account"),
+        ({"key": "sk_test_default"}, "that key is already in use; choose another"),
     ],
 )
 def test_taken_names_and_keys_are_409(
@@ -247,9 +247,17 @@ def test_clock_over_http_drives_created_at(client: TestClient) -> None:
     ("path", "body", "message"),
     [
         ("faults", {"action": "explode"}, "action must be one of"),
-        ("faults", {"action": "fail", "status": 200}, "status must be an error status"),
+        (
+            "faults",
+            {"action": "fail", "status": 200},
+            "status must be a whole number from 400 to 599",
+        ),
         ("faults", {"action": "fail", "colour": 1}, "bad fail fault"),
-        ("faults", {"action": "delay", "seconds": 10_000}, "seconds must be between"),
+        (
+            "faults",
+            {"action": "delay", "seconds": 10_000},
+            "seconds must be a number from 0 to 600",
+        ),
         ("clock", {"advance": -1}, "time only moves forward"),
         ("clock", {"advance": "soon"}, "advance takes a number"),
         ("clock", {"freeze": "tomorrow"}, "bad clock change"),
@@ -279,7 +287,8 @@ def test_admin_bodies_obey_the_size_limit_even_when_chunked(make_client: MakeCli
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 413
-    assert client.post("/_mock/accounts").status_code == 201  # no body: an empty request
+    assert client.post("/_mock/accounts").status_code == 400  # no body, no Content-Type
+    assert client.post("/_mock/accounts", json={}).status_code == 201
 
 
 def test_health_reports_the_server_wide_settings(make_client: MakeClient) -> None:
@@ -301,6 +310,14 @@ def test_health_reports_the_server_wide_settings(make_client: MakeClient) -> Non
         "upstreamTimeout": 10.0,
         "record": None,
         "maxRecordBytes": 10_485_760,
+        "journalBytes": 32 * 1_048_576,
+        "maxEvents": 2_000_000,
+        "maxFixtureBytes": 32 * 1_048_576,
+        "readTimeout": 5.0,
+        "keepAliveTimeout": 5.0,
+        "maxConnections": 512,
+        "allowedHosts": [],
+        "cors": [],
     }
 
 
@@ -335,6 +352,6 @@ def test_an_account_may_carry_its_own_strict_and_hash_ids(
     assert (len(listed[0]["userId"]) == 64) is hashed
     flagged = client.post("/tracking/events", json={**body, "colour": "red"}, headers=auth)
     assert (flagged.status_code == 400) is strict
-    client.post("/_mock/reset?account=own")
+    client.post("/_mock/reset?account=own", json={})
     again = client.post("/tracking/events", json=body, headers=auth)
     assert (len(again.json()["data"]["userId"]) == 64) is hashed, "a reset keeps the options"

@@ -17,6 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tracking_mock import Settings
+from tracking_mock.cli import open_admin_warning
+from tracking_mock.seed import default_fixtures
+
 READY_TIMEOUT = 20.0
 EXIT_TIMEOUT = 10.0
 PYTHON_M = [sys.executable, "-m", "tracking_mock"]
@@ -26,13 +30,13 @@ SCRIPT = [str(Path(sys.executable).with_name("tracking-mock"))]
 class Running:
     """A started ``tracking-mock`` process and the URL it announced."""
 
-    def __init__(self, command: list[str]) -> None:
+    def __init__(self, command: list[str], env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         lines: queue.Queue[str] = queue.Queue()
         assert self.process.stdout is not None
@@ -65,8 +69,8 @@ def start() -> Iterator[type[Running]]:
     started: list[Running] = []
 
     class Tracked(Running):
-        def __init__(self, command: list[str]) -> None:
-            super().__init__(command)
+        def __init__(self, command: list[str], env: dict[str, str] | None = None) -> None:
+            super().__init__(command, env)
             started.append(self)
 
     yield Tracked
@@ -135,6 +139,20 @@ def test_flags_configure_the_server(start: type[Running], tmp_path: Path) -> Non
         (["--journal-size", "0"], 2, "expected a positive integer"),
         (["--log-level", "loud"], 2, "invalid choice"),
         (["--fixtures", "/nonexistent.yaml"], 1, "bad fixture: /nonexistent.yaml: no such file"),
+        (["--api-key", "sk_test_default"], 2, "--api-key number 1 is already the key of another"),
+        (["--api-key", "k1", "--api-key", "k1"], 2, "API key number 2 is given twice"),
+        (["--api-key", ""], 2, "API key number 1 must be 1-256 visible ASCII characters"),
+        (["--api-key", "bad key"], 2, "API key number 1 must be 1-256 visible ASCII characters"),
+        (["--admin-token", "a b"], 2, "the admin token must be 1-256 visible ASCII characters"),
+        (["--read-timeout", "0"], 2, "expected seconds (more than 0, at most 3600)"),
+        (["--keep-alive-timeout", "soon"], 2, "expected seconds"),
+        (["--max-events", "0"], 2, "expected a positive integer"),
+        (["--max-connections", "-1"], 2, "expected a positive integer"),
+        (
+            ["--max-fixture-bytes", "10", "--fixtures", str(default_fixtures())],
+            1,
+            "bytes is more than the 10 a fixture file may hold (--max-fixture-bytes)",
+        ),
     ],
 )
 def test_bad_invocations_print_one_line_and_fail(args: list[str], code: int, message: str) -> None:
@@ -153,6 +171,53 @@ def test_a_bad_fixture_names_file_line_and_rule(tmp_path: Path) -> None:
     assert result.stderr.strip() == (
         f"tracking-mock: error: bad fixture: {fixture}:line 5: event of 'a': value is required"
     )
+
+
+def test_a_fixture_number_past_python_s_digit_limit_is_one_line(tmp_path: Path) -> None:
+    fixture = tmp_path / "huge.yaml"
+    event = f"{{eventName: x, value: {'9' * 5000}}}"
+    fixture.write_text(f"version: 1\naccounts:\n  a:\n    events:\n      - {event}\n")
+    result = run("--port", "0", "--fixtures", str(fixture))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"tracking-mock: error: bad fixture: {fixture}: cannot read: a number has too many digits"
+    )
+
+
+def test_keys_given_on_the_command_line_are_never_echoed() -> None:
+    result = run("--api-key", "sk_secret_1", "--api-key", "sk_secret_1")
+    assert result.returncode == 2
+    assert "sk_secret_1" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("settings", "warned"),
+    [
+        pytest.param(Settings(), False, id="loopback"),
+        pytest.param(Settings(host="localhost"), False, id="localhost"),
+        pytest.param(Settings(host="::1"), False, id="ipv6-loopback"),
+        pytest.param(Settings(host="0.0.0.0"), True, id="wide"),
+        pytest.param(Settings(host="192.168.1.5"), True, id="lan-address"),
+        pytest.param(Settings(host="0.0.0.0", admin_token="t0ken"), False, id="wide-with-token"),
+    ],
+)
+def test_an_open_admin_surface_on_the_network_is_warned_about(
+    settings: Settings, warned: bool
+) -> None:
+    warning = open_admin_warning(settings)
+    assert (warning is not None) is warned
+    if warning is not None:
+        assert "--admin-token" in warning
+        assert "TRACKING_MOCK_ADMIN_TOKEN" in warning
+
+
+def test_the_admin_token_comes_from_the_environment(start: type[Running]) -> None:
+    server = start([*PYTHON_M, "--port", "0"], env={"TRACKING_MOCK_ADMIN_TOKEN": "env-t0ken"})
+    with httpx.Client(base_url=server.url, timeout=5) as client:
+        assert client.get("/_mock/health").status_code == 401
+        headers = {"X-Admin-Token": "env-t0ken"}
+        assert client.get("/_mock/health", headers=headers).status_code == 200
+    assert server.stop()[0] == 0
 
 
 def test_a_taken_port_is_one_clear_line() -> None:

@@ -113,10 +113,10 @@ def test_rate_limit_is_a_sliding_window_on_the_clock(fake: FakeTime) -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda f: f.fail_next(200), "error status"),
-        (lambda f: f.fail_next(500, times=0), "times must be at least 1"),
-        (lambda f: f.delay_next(-1), "seconds must be between"),
-        (lambda f: f.rate_limit(0, 1), "requests must be >= 1"),
+        (lambda f: f.fail_next(200), "status must be a whole number from 400 to 599"),
+        (lambda f: f.fail_next(500, times=0), "times must be a whole number from 1"),
+        (lambda f: f.delay_next(-1), "seconds must be a number from 0 to 600"),
+        (lambda f: f.rate_limit(0, 1), "requests must be a whole number from 1"),
     ],
 )
 def test_bad_fault_arguments_are_refused(fake: FakeTime, call: object, message: str) -> None:

@@ -213,7 +213,7 @@ def test_coverage_counts_per_planned_event_and_lists_those_never_seen(
     assert data["neverSeen"] == ["Signup"]
     assert data["unplanned"] == [{"eventName": "Purchse", "count": 1}]
     assert planned.get("/_mock/plan/coverage").json()["data"]["events"] == data["events"]
-    planned.post("/_mock/reset")
+    planned.post("/_mock/reset", json={})
     after = planned.get("/_mock/plan/coverage").json()["data"]
     assert after["seen"] == 0
 

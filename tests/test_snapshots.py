@@ -45,7 +45,7 @@ def _mess_up(client: TestClient) -> None:
     client.post("/_mock/accounts/default/clock", json={"unfreeze": True})
     client.post("/tracking/events", json={"eventName": "Buy", "value": 77}, headers=AUTH)
     client.post("/tracking/events", json={"eventName": "Theirs", "value": 2}, headers=OTHER)
-    client.post("/_mock/reset?account=default")
+    client.post("/_mock/reset?account=default", json={})
 
 
 def test_restoring_a_snapshot_of_everything_gives_back_every_listing_byte_for_byte(

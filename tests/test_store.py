@@ -112,7 +112,7 @@ def test_reset_of_one_account_leaves_the_others(store: Store) -> None:
 
 
 def test_a_key_belongs_to_one_account(store: Store) -> None:
-    with pytest.raises(Conflict, match="reuses a key"):
+    with pytest.raises(Conflict, match="key is already in use"):
         store.add_account(AccountSpec("thief", ("sk_acme",), {}, {}))
     with pytest.raises(Conflict, match="exists already"):
         store.add_account(AccountSpec("acme", ("sk_new",), {}, {}))

@@ -151,13 +151,24 @@ class TrackingServer:
 
     def add_events(
         self,
-        *events: Mapping[str, Any],
+        *events: Mapping[str, Any] | Sequence[Mapping[str, Any]],
         campaigns: Mapping[str, Sequence[str]] | None = None,
         metrics: Mapping[str, str] | None = None,
     ) -> None:
-        """Seed events (API body shape, plus optional ``id`` and ``createdAt``) and lookups."""
+        """Seed events (API body shape, plus optional ``id`` and ``createdAt``) and lookups.
+
+        The events come as separate arguments or as one list: ``add_events(a, b)`` or
+        ``add_events([a, b])``.
+        """
+        given = events[0] if len(events) == 1 and isinstance(events[0], list | tuple) else events
+        bodies = [dict(event) for event in given if isinstance(event, Mapping)]
+        if len(bodies) != len(given):
+            raise TypeError(
+                "add_events takes events (mappings) as separate arguments or as one list: "
+                "add_events(event1, event2) or add_events([event1, event2])"
+            )
         body = {
-            "events": [dict(event) for event in events],
+            "events": bodies,
             "campaigns": {cid: {"coupons": list(c)} for cid, c in (campaigns or {}).items()},
             "metrics": dict(metrics or {}),
         }

@@ -31,14 +31,7 @@ class LocalBackend:
         self.settings = replace(settings, port=0)
         self.app = create_app(self.settings, seed=seed)
         self.state = mock_state_of(self.app)
-        self._server = ServerThread(
-            self.app,
-            self.settings.host,
-            0,
-            log_level=self.settings.log_level,
-            start_timeout=self.settings.server_start_timeout,
-            stop_timeout=self.settings.server_stop_timeout,
-        )
+        self._server = ServerThread.for_settings(self.app, self.settings)
         self.url = ""
         self._numbers = itertools.count(1)
         self._decoded: dict[int, Call] = {}

@@ -41,6 +41,14 @@ SERVER_WIDE = {
     "upstream_timeout": ("upstreamTimeout", "--upstream-timeout"),
     "record": ("record", "--record"),
     "max_record_bytes": ("maxRecordBytes", "--max-record-bytes"),
+    "journal_bytes": ("journalBytes", "--journal-bytes"),
+    "max_events": ("maxEvents", "--max-events"),
+    "max_fixture_bytes": ("maxFixtureBytes", "--max-fixture-bytes"),
+    "read_timeout": ("readTimeout", "--read-timeout"),
+    "keep_alive_timeout": ("keepAliveTimeout", "--keep-alive-timeout"),
+    "max_connections": ("maxConnections", "--max-connections"),
+    "allowed_hosts": ("allowedHosts", "--allowed-host"),
+    "cors_origins": ("cors", "--cors"),
 }
 """Settings only the target's own start decides: its ``/_mock/health`` field, its flag."""
 
@@ -48,6 +56,9 @@ NOT_REMOTE = frozenset(
     {"host", "port", "log_level", "log_format", "server_start_timeout", "server_stop_timeout"}
 )
 """Settings of the server the plugin would start itself; with a target it starts none."""
+
+CREDENTIALS = frozenset({"admin_token"})
+"""Used to reach the target's ``/_mock`` (like ``--tracking-admin-token``), not applied to it."""
 
 SEEDED = frozenset({"fixtures", "plans", "plan_mode"})
 """Seeded into every test's account through ``/_mock`` (fixtures, its plan), as in-process."""
@@ -58,6 +69,13 @@ CHECKED = frozenset({"api_keys"})
 
 class SettingNotApplicable(TrackingServerError):
     """A changed setting that the ``--tracking-url`` target cannot apply; names it and why."""
+
+
+def _as_reported(value: Any) -> Any:
+    """A setting as ``/_mock/health`` reports it (paths as text, tuples as lists)."""
+    if isinstance(value, Path):
+        return str(value)
+    return list(value) if isinstance(value, tuple) else value
 
 
 def changed(settings: Settings) -> dict[str, Any]:
@@ -94,7 +112,7 @@ def account_options(
     problems: list[str] = []
     reported: Mapping[str, Any] | None = None
     for name, wanted in changed(settings).items():
-        if name in NOT_REMOTE or name in SEEDED:
+        if name in NOT_REMOTE or name in SEEDED or name in CREDENTIALS:
             continue
         if name in PER_ACCOUNT:
             options[PER_ACCOUNT[name]] = wanted
@@ -103,7 +121,7 @@ def account_options(
             if reported is None:
                 reported = target() or {}
             actual = reported.get(field)
-            if actual == (str(wanted) if isinstance(wanted, Path) else wanted):
+            if actual == _as_reported(wanted):
                 continue
             if flag is None:
                 how = "start it with that setting"
@@ -132,7 +150,7 @@ def account_options(
 
 def refuse_with_shared_key(settings: Settings, url: str) -> None:
     """With ``--tracking-key`` nothing can be applied: refuse any changed setting that matters."""
-    names = [name for name in changed(settings) if name not in NOT_REMOTE]
+    names = [n for n in changed(settings) if n not in NOT_REMOTE and n not in CREDENTIALS]
     if names:
         raise _refuse(
             url,

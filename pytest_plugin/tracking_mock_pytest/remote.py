@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,9 +60,10 @@ def account_body(spec: AccountSpec) -> dict[str, Any]:
 class AdminClient:
     """JSON calls to a target's ``/_mock`` surface; answers are unwrapped from the envelope."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, token: str | None = None) -> None:
         self.url = url.rstrip("/")
-        self._http = httpx.Client(base_url=self.url, timeout=ADMIN_TIMEOUT)
+        headers = {"X-Admin-Token": token} if token else None
+        self._http = httpx.Client(base_url=self.url, timeout=ADMIN_TIMEOUT, headers=headers)
 
     def call(self, method: str, path: str, body: Any = None, **params: str) -> Any:
         """The ``data`` of a successful answer; ``ValueError`` for a 400 or 409, else the error."""
@@ -78,6 +80,8 @@ class AdminClient:
         message = payload.get("error") if isinstance(payload, dict) else None
         if response.status_code in (400, 409) and message:
             raise ValueError(message)
+        if response.status_code == 401:
+            message = f"{message} (pass --tracking-admin-token or set TRACKING_MOCK_ADMIN_TOKEN)"
         raise TrackingServerError(
             f"{method} {self.url}{path} answered {response.status_code}: "
             f"{message or response.text[:200]!r}"
@@ -119,9 +123,9 @@ class RemoteFaults:
         method: str | None = None,
         retry_after: float | None = None,
     ) -> None:
-        self._post(
-            "fail", status=status, times=times, path=path, method=method, retryAfter=retry_after
-        )
+        # The admin surface takes whole seconds, as the header does: round up as local mode does.
+        whole = math.ceil(retry_after) if isinstance(retry_after, float) else retry_after
+        self._post("fail", status=status, times=times, path=path, method=method, retryAfter=whole)
 
     def delay_next(
         self, seconds: float, *, times: int = 1, path: str | None = None, method: str | None = None
@@ -167,16 +171,18 @@ class RemoteBackend:
     # Made at setup: a target that cannot make accounts must fail the setup, not the test.
     lazy_accounts = False
 
-    def __init__(self, url: str, account_options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, url: str, account_options: dict[str, Any] | None = None, token: str | None = None
+    ) -> None:
         self.url = url.rstrip("/")
-        self._admin = AdminClient(self.url)
+        self._admin = AdminClient(self.url, token)
         self._options = dict(account_options or {})
         """Per-account settings every test's account is made with (``strict``, ``hashIds``)."""
 
     @classmethod
-    def for_settings(cls, url: str, settings: Settings) -> RemoteBackend:
+    def for_settings(cls, url: str, settings: Settings, token: str | None = None) -> RemoteBackend:
         """A backend whose accounts carry ``settings``; refuses what the target cannot apply."""
-        backend = cls(url)
+        backend = cls(url, token=token)
         try:
             backend._options = account_options(
                 settings, backend.url, backend.target_settings, backend._admin.accepts_key

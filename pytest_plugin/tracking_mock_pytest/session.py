@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from tracking_mock.models import AccountSpec
 from tracking_mock.plan import PLAN_MODES, Plan
 from tracking_mock.seed import load_seed
-from tracking_mock.settings import Settings
+from tracking_mock.settings import ADMIN_TOKEN_ENV, Settings
 
 from .backend import Backend, TrackingServerError
 from .calls import Call
@@ -159,7 +160,7 @@ def start_session(
     config: pytest.Config, settings: Settings, tally: PlanTally | None = None
 ) -> TrackingSession:
     """Start a server for ``settings`` (or reach the ``--tracking-url`` target)."""
-    seed = load_seed(settings.fixtures)
+    seed = load_seed(settings.fixtures, max_bytes=settings.max_fixture_bytes)
     plan = None
     if settings.plans:
         from tracking_mock.plan import load_plan
@@ -174,11 +175,16 @@ def start_session(
         from .overrides import refuse_with_shared_key
         from .remote import RemoteBackend, SharedKeyBackend
 
+        token = (
+            config.getoption("tracking_admin_token")
+            or os.environ.get(ADMIN_TOKEN_ENV)
+            or settings.admin_token
+        )
         if key:
             refuse_with_shared_key(settings, url)
             backend = SharedKeyBackend(url, key)
         else:
-            backend = RemoteBackend.for_settings(url, settings)
+            backend = RemoteBackend.for_settings(url, settings, token)
     else:
         from .local import LocalBackend
 

@@ -1,11 +1,12 @@
 """The ``/_mock`` admin surface: health, reset, the call journal, accounts, faults and clocks.
 
-No key is needed (it is a local test tool bound to loopback); every answer is JSON and
-every error uses the API's envelope.
+Who may call it is decided before these handlers run (``guard``: token, Host, JSON only);
+every answer is JSON and every error uses the API's envelope.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime
@@ -24,13 +25,31 @@ from .seed import parse_account
 from .state import MockState
 from .store import Account
 
+_DIGITS = re.compile(r"[0-9]{1,9}")
+"""Plain ASCII digits only: ``str.isdigit`` also takes '²' and '٣', which ``int`` refuses."""
+
+# Fault fields as JSON names them, and the keyword each becomes.
+_FAULT_FIELDS: dict[str, dict[str, str]] = {
+    "fail": {
+        "status": "status",
+        "times": "times",
+        "path": "path",
+        "method": "method",
+        "retryAfter": "retry_after",
+    },
+    "delay": {"seconds": "seconds", "times": "times", "path": "path", "method": "method"},
+    "drop": {"times": "times", "path": "path", "method": "method"},
+    "rate_limit": {"requests": "requests", "perSeconds": "per_seconds"},
+}
+_REQUIRED_FAULT_FIELDS = {"fail": "status", "delay": "seconds", "rate_limit": "requests"}
+
 
 def _query_int(request: Request, name: str, default: int, maximum: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise BadRequest(f"{name} must be an integer from 1 to {maximum}")
+    if _DIGITS.fullmatch(raw) is None or not 1 <= int(raw) <= maximum:
+        raise BadRequest(f"{name} must be a whole number from 1 to {maximum}")
     return int(raw)
 
 
@@ -46,13 +65,14 @@ def _ok(data: Any, status: int = 200) -> JSONResponse:
 
 
 async def _body(request: Request, state: MockState) -> dict[str, Any]:
-    """The JSON object sent, ``{}`` for no body; the API's size and type rules apply."""
-    headers = request.headers
-    if headers.get("content-length", "0") == "0" and "transfer-encoding" not in headers:
-        return {}
+    """The JSON object sent, ``{}`` at least; the API's size and type rules apply.
+
+    Insisting on ``Content-Type: application/json`` (415) keeps web pages out: a browser
+    cannot send it cross-origin without a preflight, which ``/_mock`` never approves.
+    """
     body = await read_json(request, state, call_context(request.scope))
     if not isinstance(body, dict):
-        raise BadRequest("body must be a JSON object")
+        raise BadRequest("the body must be a JSON object ({} will do)")
     return body
 
 
@@ -78,6 +98,14 @@ def _server_settings(state: MockState) -> dict[str, Any]:
         "upstreamTimeout": settings.upstream_timeout,
         "record": None if settings.record is None else str(settings.record),
         "maxRecordBytes": settings.max_record_bytes,
+        "journalBytes": settings.journal_bytes,
+        "maxEvents": settings.max_events,
+        "maxFixtureBytes": settings.max_fixture_bytes,
+        "readTimeout": settings.read_timeout,
+        "keepAliveTimeout": settings.keep_alive_timeout,
+        "maxConnections": settings.max_connections,
+        "allowedHosts": list(settings.allowed_hosts),
+        "cors": list(settings.cors_origins),
     }
 
 
@@ -103,6 +131,7 @@ async def health(request: Request) -> Response:
 async def reset(request: Request) -> Response:
     """Back to the loaded fixtures (or one account back to its own), journal emptied."""
     state = mock_state(request)
+    await _body(request, state)
     name = request.query_params.get("account")
     if name is None:
         state.store.reset()
@@ -117,8 +146,8 @@ def _call_filter(request: Request) -> Callable[[Any], bool]:
     method = request.query_params.get("method")
     path = request.query_params.get("path")
     status = request.query_params.get("status")
-    if status is not None and not status.isdigit():
-        raise BadRequest("status must be an integer")
+    if status is not None and _DIGITS.fullmatch(status) is None:
+        raise BadRequest("status must be a whole number, such as 200")
 
     def keep(record: Any) -> bool:
         return (
@@ -227,18 +256,43 @@ async def faults(request: Request) -> Response:
         "drop": target.faults.drop_next,
         "rate_limit": target.faults.rate_limit,
     }
-    apply = actions.get(action) if isinstance(action, str) else None
-    if apply is None:
+    if not isinstance(action, str) or action not in actions:
         raise BadRequest("action must be one of fail, delay, drop, rate_limit")
-    if "retryAfter" in body:
-        body["retry_after"] = body.pop("retryAfter")
-    if "perSeconds" in body:
-        body["per_seconds"] = body.pop("perSeconds")
+    fields = _FAULT_FIELDS[action]
+    unknown = sorted(set(body) - set(fields))
+    if unknown:
+        raise BadRequest(
+            f"bad {action} fault: unknown field {unknown[0]!r} (it takes {', '.join(fields)})"
+        )
+    required = _REQUIRED_FAULT_FIELDS.get(action)
+    if action == "rate_limit" and "perSeconds" not in body:
+        required = "perSeconds"
+    if required is not None and required not in body:
+        raise BadRequest(f"bad {action} fault: {required} is required")
+    retry_after = body.get("retryAfter")
+    if retry_after is not None and (type(retry_after) is not int or retry_after < 0):
+        # Over HTTP it is the header's own form: whole seconds (the plugin rounds up).
+        raise BadRequest("bad fail fault: retryAfter must be a whole number of seconds, 0 or more")
     try:
-        apply(**body)
-    except (TypeError, ValueError) as exc:
+        actions[action](**{fields[name]: value for name, value in body.items()})
+    except ValueError as exc:
         raise BadRequest(f"bad {action} fault: {exc}") from None
     return _ok({"account": target.name, "action": action})
+
+
+def _moment(value: object) -> datetime | None:
+    """``freeze``'s value: ``true`` (now) or an ISO-8601 date-time with a time zone."""
+    if value is True:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("freeze takes true or an ISO-8601 date-time such as 2030-01-01T00:00:00Z")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"freeze: {value[:40]!r} is not an ISO-8601 date-time") from None
+    if moment.tzinfo is None:
+        raise ValueError("freeze needs a time zone, such as a trailing Z")
+    return moment
 
 
 async def clock(request: Request) -> Response:
@@ -246,17 +300,21 @@ async def clock(request: Request) -> Response:
     state = mock_state(request)
     target = _account(state, request.path_params["name"])
     body = await _body(request, state)
+    unknown = sorted(set(body) - {"freeze", "advance", "unfreeze"})
+    if unknown:
+        raise BadRequest(f"bad clock change: unknown field {unknown[0]!r}")
     try:
         if "freeze" in body:
-            moment = body["freeze"]
-            target.clock.freeze(None if moment is True else datetime.fromisoformat(moment))
+            target.clock.freeze(_moment(body["freeze"]))
         if "advance" in body:
             seconds = body["advance"]
             if isinstance(seconds, bool) or not isinstance(seconds, int | float):
                 raise ValueError("advance takes a number of seconds")
             target.clock.advance(seconds)
-        if body.get("unfreeze"):
+        if "unfreeze" in body:
+            if body["unfreeze"] is not True:
+                raise ValueError("unfreeze takes true")
             target.clock.unfreeze()
-    except (TypeError, ValueError) as exc:
+    except ValueError as exc:
         raise BadRequest(f"bad clock change: {exc}") from None
     return _ok({"account": target.name, "now": target.clock.now(), "frozen": target.clock.frozen})

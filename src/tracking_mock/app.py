@@ -8,11 +8,12 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, Router
 
 from . import admin, admin_plan, admin_state, endpoints, handlers, index, inspector, openapi
 from .calls import JournalMiddleware
 from .errors import ApiError
+from .guard import AdminGuard, ApiCors
 from .proxy import ProxyMiddleware
 from .requestlog import RequestLog
 from .seed import Seed, load_seed
@@ -34,7 +35,9 @@ def create_app(
     ``tracking_mock.requests`` logger.
     """
     settings = settings or Settings()
-    state = MockState.build(settings, seed if seed is not None else load_seed(settings.fixtures))
+    if seed is None:
+        seed = load_seed(settings.fixtures, max_bytes=settings.max_fixture_bytes)
+    state = MockState.build(settings, seed)
     routes = [
         Route("/", index.root, methods=["GET"]),
         Route("/tracking/events", endpoints.tracking_events, methods=API_METHODS),
@@ -68,9 +71,12 @@ def create_app(
             ],
         ),
     ]
+    cors = [Middleware(ApiCors, origins=settings.cors_origins)] if settings.cors_origins else []
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(AdminGuard, settings=settings),
+            *cors,
             Middleware(JournalMiddleware, journal=state.journal, request_log=request_log),
             *(
                 [
@@ -93,6 +99,11 @@ def create_app(
             Exception: handlers.server_error,
         },
     )
+    # `/tracking/events/` is a 404 in the envelope, not a redirect built from the Host header
+    # (Starlette() and Mount() take no such argument).
+    for router in (app.router, *(r.app for r in routes if isinstance(r, Mount))):
+        if isinstance(router, Router):
+            router.redirect_slashes = False
     app.state.mock = state
     return app
 

@@ -19,12 +19,14 @@ from starlette.applications import Starlette
 
 from . import __version__, envflags
 from .app import create_app, mock_state_of
-from .errors import PlanError, SeedError
+from .errors import ApiError, PlanError, SeedError
+from .guard import is_loopback_host
 from .requestlog import LOG_FORMATS, LogFormatter, RequestLog
 from .seed import load_seed
 from .server import ServerError, ServerThread
-from .settings import DEFAULT_API_KEY, PLAN_MODES, Settings
+from .settings import ADMIN_TOKEN_ENV, DEFAULT_API_KEY, PLAN_MODES, Settings
 from .snapshots import StateFileError, load_state, save_state
+from .store import default_account
 from .watch import FixtureWatcher
 
 PROG = "tracking-mock"
@@ -63,20 +65,22 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(
+            f"expected seconds (more than 0, at most 3600), got {text!r}"
+        )
+    return value
+
+
 def _port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
     return int(text)
-
-
-def _seconds(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not 0 < seconds <= 600:
-        raise argparse.ArgumentTypeError(f"expected seconds from 0 to 600, got {text!r}")
-    return seconds
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,6 +152,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="calls the journal keeps, oldest dropped first (default: %(default)s)",
     )
     parser.add_argument(
+        "--journal-bytes",
+        type=_positive,
+        default=_DEFAULTS.journal_bytes,
+        metavar="N",
+        help="bytes the journal keeps at most (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-events",
+        type=_positive,
+        default=_DEFAULTS.max_events,
+        metavar="N",
+        help="events one account may hold; past it creates get 507 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-fixture-bytes",
+        type=_positive,
+        default=_DEFAULTS.max_fixture_bytes,
+        metavar="N",
+        help="larger fixture files are refused (default: %(default)s)",
+    )
+    parser.add_argument(
         "--log-level",
         choices=_LOG_LEVELS,
         default=_DEFAULTS.log_level,
@@ -159,6 +184,48 @@ def build_parser() -> argparse.ArgumentParser:
         choices=LOG_FORMATS,
         default=_DEFAULTS.log_format,
         help="text, coloured on a terminal, or json: one object a line (default: %(default)s)",
+    )
+    security = parser.add_argument_group("the admin surface and connections")
+    security.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="/_mock then needs 'Authorization: Bearer TOKEN' or 'X-Admin-Token: TOKEN'",
+    )
+    security.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name /_mock answers besides loopback ones and --host (repeatable; * any)",
+    )
+    security.add_argument(
+        "--cors",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let browser pages from ORIGIN call the API, never /_mock (repeatable; * any)",
+    )
+    security.add_argument(
+        "--read-timeout",
+        type=_seconds,
+        default=_DEFAULTS.read_timeout,
+        metavar="S",
+        help="seconds a client has to send a request's headers, then its body "
+        "(default: %(default)s)",
+    )
+    security.add_argument(
+        "--keep-alive-timeout",
+        type=_seconds,
+        default=_DEFAULTS.keep_alive_timeout,
+        metavar="S",
+        help="seconds an idle connection stays open (default: %(default)s)",
+    )
+    security.add_argument(
+        "--max-connections",
+        type=_positive,
+        default=_DEFAULTS.max_connections,
+        metavar="N",
+        help="connections served at once; past it requests get 503 (default: %(default)s)",
     )
     _add_state_flags(parser)
     return envflags.document(parser)  # last: every flag above gets its TRACKING_MOCK_ variable
@@ -227,6 +294,9 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         hash_ids=args.hash_ids,
         max_body_bytes=args.max_body_bytes,
         journal_size=args.journal_size,
+        journal_bytes=args.journal_bytes,
+        max_events=args.max_events,
+        max_fixture_bytes=args.max_fixture_bytes,
         log_level=args.log_level,
         plans=tuple(args.plan),
         plan_mode=args.plan_mode,
@@ -239,6 +309,12 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         record=args.record,
         max_record_bytes=args.max_record_bytes,
         log_format=args.log_format,
+        admin_token=args.admin_token,
+        allowed_hosts=tuple(args.allowed_host),
+        cors_origins=tuple(args.cors),
+        read_timeout=args.read_timeout,
+        keep_alive_timeout=args.keep_alive_timeout,
+        max_connections=args.max_connections,
     )
 
 
@@ -263,10 +339,29 @@ def console_log(settings: Settings) -> RequestLog | None:
     )
 
 
+def open_admin_warning(settings: Settings) -> str | None:
+    """What to warn about when ``/_mock`` is open to other machines, else ``None``.
+
+    The mock's choice: warn rather than refuse, so containers keep working unchanged.
+    """
+    if is_loopback_host(settings.host) or settings.admin_token is not None:
+        return None
+    return (
+        f"{settings.host} is reachable from other machines and /_mock is open to all of them "
+        "(any caller can read calls, reset, or take over a key); "
+        f"set --admin-token or {ADMIN_TOKEN_ENV}"
+    )
+
+
 def serve(settings: Settings) -> int:
     """Start the server, print the ready line, and wait for SIGINT or SIGTERM."""
     request_log = console_log(settings)
-    app = create_app(settings, seed=load_seed(settings.fixtures), request_log=request_log)
+    seed = load_seed(settings.fixtures, max_bytes=settings.max_fixture_bytes)
+    taken = {key for spec in seed.accounts or (default_account(),) for key in spec.keys}
+    clash = next((n for n, key in enumerate(settings.api_keys, 1) if key in taken), None)
+    if clash is not None:  # the key itself is never echoed
+        raise UsageError(f"--api-key number {clash} is already the key of another account")
+    app = create_app(settings, seed=seed, request_log=request_log)
     state = mock_state_of(app)
     if settings.state_file is not None:
         if not settings.state_file.parent.is_dir():
@@ -290,15 +385,10 @@ def serve(settings: Settings) -> int:
 
 
 def _serve_until_signal(app: Starlette, settings: Settings) -> int:
-    server = ServerThread(
-        app,
-        settings.host,
-        settings.port,
-        log_level=settings.log_level,
-        log_config=None,
-        start_timeout=settings.server_start_timeout,
-        stop_timeout=settings.server_stop_timeout,
-    )
+    server = ServerThread.for_settings(app, settings, log_config=None)
+    warning = open_admin_warning(settings)
+    if warning is not None:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr, flush=True)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -325,12 +415,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{exc} (see --help)", 2)
     try:
         return serve(settings)
+    except UsageError as exc:
+        return _fail(f"{exc} (see --help)", 2)
     except SeedError as exc:
         return _fail(f"bad fixture: {exc}")
     except PlanError as exc:
         return _fail(f"bad plan: {exc}")
     except StateFileError as exc:
         return _fail(f"bad state file: {exc}")
+    except ApiError as exc:
+        return _fail(exc.message)
     except OSError as exc:
         where = f"{settings.host}:{settings.port}"
         if exc.errno == errno.EADDRINUSE:

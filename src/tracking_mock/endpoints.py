@@ -8,7 +8,7 @@ import math
 import re
 from typing import Any, cast
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from . import render
@@ -75,6 +75,24 @@ def authenticate(request: Request, state: MockState, call: CallContext) -> Accou
     return account
 
 
+async def _hold(request: Request, seconds: float) -> None:
+    """Wait out an injected delay; a bodiless call whose client hangs up meanwhile ends (499).
+
+    Only a call without a body can listen for the hang-up: listening reads the body.
+    """
+    if request.method not in ("GET", "HEAD"):
+        await asyncio.sleep(seconds)
+        return
+    receive = request.receive
+    try:
+        async with asyncio.timeout(seconds):
+            while (await receive())["type"] != "http.disconnect":
+                pass
+    except TimeoutError:
+        return
+    raise ClientDisconnect
+
+
 async def admit(request: Request, state: MockState, call: CallContext) -> Account:
     """Authenticate, then apply the account's injected delays, failures and rate limit."""
     try:
@@ -89,7 +107,7 @@ async def admit(request: Request, state: MockState, call: CallContext) -> Accoun
         call.fault = "delay"
         call.update()  # the held call shows its account while it waits
         try:
-            await asyncio.sleep(verdict.delay)
+            await _hold(request, verdict.delay)
         except asyncio.CancelledError:
             # Only a stopping server cancels a call: hang up rather than answer with a 500.
             task = asyncio.current_task()

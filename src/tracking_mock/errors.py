@@ -28,6 +28,13 @@ class BadRequest(ApiError):
 class Unauthorized(ApiError):
     status = 401
 
+    def __init__(
+        self, message: str, *, headers: dict[str, str] | None = None, reason: str | None = None
+    ) -> None:
+        super().__init__(
+            message, headers={"WWW-Authenticate": "Bearer", **(headers or {})}, reason=reason
+        )
+
 
 class Forbidden(ApiError):
     status = 403
@@ -41,6 +48,16 @@ class Conflict(ApiError):
     """An admin request that clashes with what exists (an account name, a key, an event id)."""
 
     status = 409
+
+
+class AccountGone(Conflict):
+    """A call whose account was reset or deleted while it was in flight: nothing is stored."""
+
+
+class InsufficientStorage(ApiError):
+    """An account at its ``max_events`` cap (the mock's own bound; the API documents none)."""
+
+    status = 507
 
 
 class PayloadTooLarge(ApiError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +12,7 @@ from urllib.parse import quote
 import httpx
 
 from .atomic import write_atomically
+from .settings import admin_headers
 
 PROG = "tracking-mock export"
 
@@ -39,7 +41,10 @@ def main(argv: Sequence[str]) -> int:
     url = f"{args.url.rstrip('/')}/_mock/accounts/{quote(args.account, safe='')}/export"
     try:
         answer = httpx.get(
-            url, params={"keys": "true" if args.keys else "false"}, timeout=args.timeout
+            url,
+            params={"keys": "true" if args.keys else "false"},
+            headers=admin_headers(os.environ),
+            timeout=args.timeout,
         )
     except httpx.HTTPError as exc:
         print(f"{PROG}: error: cannot reach {args.url}: {exc}", file=sys.stderr)

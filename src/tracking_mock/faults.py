@@ -6,7 +6,7 @@ import math
 import threading
 from collections import deque
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from .clock import Clock
 
@@ -59,9 +59,31 @@ class Verdict:
 PASS = Verdict()
 
 
-def _check_times(times: int) -> None:
-    if times < 1:
-        raise ValueError("times must be at least 1")
+FAULT_METHODS = ("GET", "POST", "PUT")
+"""The API's methods: a fault may be aimed at one of them."""
+MAX_TIMES = 1_000_000
+MAX_SECONDS = 600
+MAX_RETRY_AFTER = 86_400
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> TypeGuard[float]:
+    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)
+
+
+def _check_times(times: object) -> None:
+    if not _is_int(times) or not 1 <= times <= MAX_TIMES:
+        raise ValueError(f"times must be a whole number from 1 to {MAX_TIMES}")
+
+
+def _check_target(path: object, method: object) -> None:
+    if path is not None and (not isinstance(path, str) or not path.startswith("/")):
+        raise ValueError("path must be a path starting with '/', such as /tracking/events")
+    if method is not None and (not isinstance(method, str) or method.upper() not in FAULT_METHODS):
+        raise ValueError(f"method must be one of {', '.join(FAULT_METHODS)}")
 
 
 def _checked(rule: _Rule) -> _Rule:
@@ -103,18 +125,24 @@ class Faults:
         retry_after: float | None = None,
     ) -> None:
         """Answer the next ``times`` matching calls with ``status`` in the error envelope."""
-        if not 400 <= status <= 599:
-            raise ValueError("status must be an error status (400..599)")
+        if not _is_int(status) or not 400 <= status <= 599:
+            raise ValueError("status must be a whole number from 400 to 599")
+        if retry_after is not None and (
+            not _is_number(retry_after) or not 0 <= retry_after <= MAX_RETRY_AFTER
+        ):
+            raise ValueError(f"retryAfter must be a number of seconds from 0 to {MAX_RETRY_AFTER}")
         _check_times(times)
+        _check_target(path, method)
         self._add(_Rule("fail", times, method, path, status=status, retry_after=retry_after))
 
     def delay_next(
         self, seconds: float, *, times: int = 1, path: str | None = None, method: str | None = None
     ) -> None:
         """Hold the next ``times`` matching calls for ``seconds`` before answering them."""
-        if not 0 <= seconds <= 600:
-            raise ValueError("seconds must be between 0 and 600")
+        if not _is_number(seconds) or not 0 <= seconds <= MAX_SECONDS:
+            raise ValueError(f"seconds must be a number from 0 to {MAX_SECONDS}")
         _check_times(times)
+        _check_target(path, method)
         self._add(_Rule("delay", times, method, path, seconds=seconds))
 
     def drop_next(
@@ -122,12 +150,15 @@ class Faults:
     ) -> None:
         """Close the connection of the next ``times`` matching calls without a full answer."""
         _check_times(times)
+        _check_target(path, method)
         self._add(_Rule("drop", times, method, path))
 
     def rate_limit(self, requests: int, per_seconds: float) -> None:
         """Admit at most ``requests`` calls in any ``per_seconds`` window; 429 past that."""
-        if requests < 1 or per_seconds <= 0:
-            raise ValueError("requests must be >= 1 and per_seconds > 0")
+        if not _is_int(requests) or not 1 <= requests <= MAX_TIMES:
+            raise ValueError(f"requests must be a whole number from 1 to {MAX_TIMES}")
+        if not _is_number(per_seconds) or not 0 < per_seconds <= MAX_RETRY_AFTER:
+            raise ValueError(f"perSeconds must be a number above 0, at most {MAX_RETRY_AFTER}")
         with self._lock:
             self._quota = (requests, per_seconds)
             self._admitted.clear()

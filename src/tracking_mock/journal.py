@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 from collections import deque
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from .models import ContractWarning
+from .recording import bounded, readable, shown_headers
 from .render import iso_timestamp
-
-REDACTED = "[redacted]"
-
-
-def _decode_body(raw: bytes | None, truncated: bool) -> Any:
-    if raw is None or raw == b"":
-        return None
-    text = raw.decode("utf-8", errors="replace")
-    if truncated:
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def redact_authorization(value: str) -> str:
-    """Keep the scheme word so a test can see it, never the key."""
-    scheme, _, rest = value.partition(" ")
-    return f"{scheme} {REDACTED}" if rest else REDACTED
 
 
 class UpstreamCall(NamedTuple):
@@ -47,7 +27,7 @@ class UpstreamCall(NamedTuple):
         return {
             "url": self.url,
             "mockStatus": self.mock_status,
-            "mockResponse": _decode_body(self.raw_mock_response, self.mock_response_truncated),
+            "mockResponse": readable(self.raw_mock_response, self.mock_response_truncated),
             "mockResponseTruncated": self.mock_response_truncated,
             "drift": list(self.drift),
         }
@@ -84,23 +64,18 @@ class CallRecord(NamedTuple):
 
     @property
     def headers(self) -> dict[str, str]:
-        """Request headers, lower-cased, with the Authorization key redacted."""
-        headers: dict[str, str] = {}
-        for raw_name, raw_value in self.raw_headers:
-            name = raw_name.decode("latin-1").lower()
-            value = raw_value.decode("latin-1")
-            headers[name] = redact_authorization(value) if name == "authorization" else value
-        return headers
+        """Request headers, lower-cased, every credential (``Authorization``, ...) redacted."""
+        return shown_headers(self.raw_headers)
 
     @property
     def body(self) -> Any:
         """The request body parsed as JSON, else its text (always text when truncated)."""
-        return _decode_body(self.raw_body, self.body_truncated)
+        return readable(self.raw_body, self.body_truncated)
 
     @property
     def response(self) -> Any:
         """The response body parsed as JSON, else its text."""
-        return _decode_body(self.raw_response, self.response_truncated)
+        return readable(self.raw_response, self.response_truncated)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -130,12 +105,19 @@ class CallRecord(NamedTuple):
 
 
 class Journal:
-    """A ring buffer of ``CallRecord``; the oldest calls go first once it is full."""
+    """A ring buffer of ``CallRecord``; the oldest calls go first once it is full.
 
-    def __init__(self, size: int, body_bytes: int) -> None:
+    Full means ``size`` records or ``max_bytes`` bytes, whichever comes first; each field of a
+    record is cut to ``body_bytes`` on the way in (see ``recording``).
+    """
+
+    def __init__(self, size: int, body_bytes: int, max_bytes: int) -> None:
         self.size = size
         self.body_bytes = body_bytes
-        self._records: deque[CallRecord] = deque(maxlen=size)
+        self.max_bytes = max_bytes
+        self._records: deque[CallRecord] = deque()
+        self._sizes: deque[int] = deque()
+        self._bytes = 0
         self._sequence = itertools.count(1)
         self._lock = threading.Lock()
         self.version = 0
@@ -151,25 +133,43 @@ class Journal:
         return body, False
 
     def add(self, record: CallRecord) -> None:
+        record, size = bounded(record, self.body_bytes)
         with self._lock:
-            self._records.append(record)
             self.version += 1
+            self._append(record, size)
 
     def complete(self, pending: CallRecord, record: CallRecord) -> None:
         """Put ``record`` where ``pending`` is (an update or the answer of a call in flight)."""
+        record, size = bounded(record, self.body_bytes)
         with self._lock:
             self.version += 1
-            records = self._records
-            if records and records[-1] is pending:  # the usual case: no other call since
-                records[-1] = record
-                return
-            # Newest first: a call in flight is almost always among the latest.
-            for index in range(len(records) - 2, -1, -1):
-                if records[index] is pending:
+            records, seq = self._records, pending.seq
+            # Newest first: a call in flight is almost always the latest, or among the latest.
+            for index in range(len(records) - 1, -1, -1):
+                if records[index].seq == seq:
                     records[index] = record
+                    self._bytes += size - self._sizes[index]
+                    self._sizes[index] = size
+                    self._evict()
                     return
             # Cleared or pushed out while in flight: kept as a new call, as it was answered.
-            records.append(record)
+            self._append(record, size)
+
+    def _append(self, record: CallRecord, size: int) -> None:
+        self._records.append(record)
+        self._sizes.append(size)
+        self._bytes += size
+        self._evict()
+
+    def _evict(self) -> None:
+        while len(self._records) > self.size or self._bytes > self.max_bytes:
+            self._records.popleft()
+            self._bytes -= self._sizes.popleft()
+
+    @property
+    def bytes(self) -> int:
+        """What the kept records cost, as the ``max_bytes`` budget counts it."""
+        return self._bytes
 
     def records(self, account: str | None = None) -> list[CallRecord]:
         """The kept calls, oldest first, optionally only one account's."""
@@ -184,8 +184,13 @@ class Journal:
         with self._lock:
             self.version += 1
             if account is None:
-                self._records.clear()
+                kept = []
             else:
-                kept = [r for r in self._records if r.account != account]
-                self._records.clear()
-                self._records.extend(kept)
+                kept = [
+                    (r, n)
+                    for r, n in zip(self._records, self._sizes, strict=True)
+                    if r.account != account
+                ]
+            self._records = deque(r for r, _ in kept)
+            self._sizes = deque(n for _, n in kept)
+            self._bytes = sum(self._sizes)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .limits import LIST_LIMIT_DEFAULT
+
 MetadataValue = str | int | float | list[str]
 Metadata = Mapping[str, MetadataValue]
 
@@ -70,7 +72,7 @@ class Event:
 class ListQuery:
     """A parsed ``GET /tracking/events``: filters are ANDed; repeated names or values are ORed."""
 
-    limit: int = 20
+    limit: int = LIST_LIMIT_DEFAULT
     starting_after: str | None = None
     event_names: tuple[str, ...] = ()
     values: tuple[float, ...] = ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ from .plan import PlanError, format_report, load_plan
 from .plan.infer import infer_plan, plan_yaml
 from .plan.schema import event_body
 from .seed import load_seed
+from .settings import admin_headers
 
 PROG = "tracking-mock plan"
 DEFAULT_URL = "http://127.0.0.1:8080"
@@ -68,7 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _get(url: str, path: str, **params: str) -> Any:
     """The ``data`` of a ``/_mock`` GET, or a one-line ``CommandError``."""
     try:
-        response = httpx.get(f"{url.rstrip('/')}{path}", params=params, timeout=TIMEOUT)
+        response = httpx.get(
+            f"{url.rstrip('/')}{path}",
+            params=params,
+            headers=admin_headers(os.environ),
+            timeout=TIMEOUT,
+        )
     except httpx.HTTPError as exc:
         raise CommandError(f"cannot reach {url}: {exc}") from None
     try:

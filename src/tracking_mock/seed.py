@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import yaml
 
+from . import limits
 from .coupons import coupons_of, generated_id, now_text
 from .errors import ApiError, SeedError
 from .models import AccountSpec, Coupon, SeedEvent
@@ -28,6 +29,8 @@ MAX_EXPANDED_NODES = 20_000_000
 """Anchors and aliases may repeat nodes, but a document may not expand past this."""
 _NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _TOKEN_RE = re.compile(r"[\x21-\x7e]{1,256}")
+_ID_RE = re.compile(rf"(?s:.{{1,{limits.STRING_FIELD_MAX_CHARS}}})")
+"""Coupon codes, event names and metric ids: the API's string-field limit."""
 _YAML_SUFFIXES = (".yaml", ".yml")
 _ALLOWED_TAGS = {
     f"tag:yaml.org,2002:{name}"
@@ -122,9 +125,19 @@ def fixture_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_seed(paths: Sequence[Path] | None = None) -> Seed:
-    """Load fixture files or folders (default: the bundled fixtures) into one ``Seed``."""
+def load_seed(paths: Sequence[Path] | None = None, *, max_bytes: int | None = None) -> Seed:
+    """Load fixture files or folders (default: the bundled fixtures) into one ``Seed``.
+
+    Files larger than ``max_bytes`` are refused before they are read.
+    """
     files = fixture_files(paths if paths is not None else [default_fixtures()])
+    for file in files:
+        size = file.stat().st_size if file.is_file() else 0
+        if max_bytes is not None and size > max_bytes:
+            raise SeedError(
+                f"{file}: {size} bytes is more than the {max_bytes} a fixture file may hold "
+                "(--max-fixture-bytes)"
+            )
     specs: list[AccountSpec] = []
     owners: dict[str, str] = {}
     key_owners: dict[str, str] = {}
@@ -179,6 +192,8 @@ def read_yaml(data: bytes, source: str, build: Callable[[object], T]) -> T:
         raise SeedError(f"{source}: invalid YAML: {exc}") from None
     except (UnicodeDecodeError, RecursionError) as exc:
         raise SeedError(f"{source}: cannot read: {type(exc).__name__}") from None
+    except ValueError:  # int() past Python's 4300-digit limit, the one ValueError left
+        raise SeedError(f"{source}: cannot read: a number has too many digits") from None
     finally:
         loader.dispose()
 
@@ -255,13 +270,18 @@ def _accounts(document: object) -> Iterator[AccountSpec]:
         yield _account(name, _mapping(body, f"{where}account {name!r}", _ACCOUNT_KEYS), ids)
 
 
-def _strings(value: object, where: str, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
+def _strings(
+    value: object,
+    where: str,
+    pattern: re.Pattern[str] | None = None,
+    rule: str = "1-256 visible ASCII characters",
+) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise SeedError(f"{where} must be a list of strings")
     if pattern is not None:
         for item in value:
             if pattern.fullmatch(item) is None:
-                raise SeedError(f"{where} holds a value that is not 1-256 visible ASCII characters")
+                raise SeedError(f"{where} holds a value that is not {rule}")
     return tuple(value)
 
 
@@ -312,6 +332,11 @@ def _account(name: str, body: dict[str, Any], ids: set[str]) -> AccountSpec:
             raise SeedError(
                 f"{_line(raw_metrics, event_name)}metrics map event names to metric ids (strings)"
             )
+        if _ID_RE.fullmatch(metric) is None or _ID_RE.fullmatch(event_name) is None:
+            raise SeedError(
+                f"{_line(raw_metrics, event_name)}event names and metric ids must be 1-"
+                f"{limits.STRING_FIELD_MAX_CHARS} characters"
+            )
         metrics[event_name] = metric
 
     raw_events = body.get("events", [])
@@ -337,7 +362,7 @@ def _coupons(campaign: str, raw: object, where: str, loaded: str) -> tuple[Coupo
     coupons: list[Coupon] = []
     for item in raw:
         if isinstance(item, str):
-            coupons.extend(coupons_of(campaign, [item], created_at=loaded))
+            coupons.extend(coupons_of(campaign, [_code(item, campaign, where)], created_at=loaded))
         elif isinstance(item, dict):
             coupons.append(
                 _coupon(campaign, _mapping(item, f"a coupon of {campaign!r}", _COUPON_KEYS), loaded)
@@ -349,10 +374,21 @@ def _coupons(campaign: str, raw: object, where: str, loaded: str) -> tuple[Coupo
     return tuple(coupons)
 
 
+def _code(code: str, campaign: str, where: str) -> str:
+    """A coupon code within the API's string-field limit (an event sends it as ``coupon``)."""
+    if _ID_RE.fullmatch(code) is None:
+        raise SeedError(
+            f"{where}coupon codes of {campaign!r} must be 1-{limits.STRING_FIELD_MAX_CHARS} "
+            "characters"
+        )
+    return code
+
+
 def _coupon(campaign: str, raw: dict[str, Any], loaded: str) -> Coupon:
     code = raw.get("code")
     if not isinstance(code, str) or not code:
         raise SeedError(f"{_line(raw)}a coupon of {campaign!r} needs a code (a string)")
+    _code(code, campaign, _line(raw, "code"))
     coupon_id = raw.get("id")
     if coupon_id is None:
         coupon_id = generated_id(campaign, code)

@@ -12,7 +12,9 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .connections import AcceptErrorThrottle, ConnectionLimits, sweep, with_read_deadline
 from .handlers import CONNECTION_SCOPE_KEY
+from .settings import Settings
 
 SHUTDOWN_GRACE = 1
 """Seconds calls in flight get to finish on stop; an injected delay is cut short after it."""
@@ -69,11 +71,13 @@ class ServerThread:
         log_config: dict[str, Any] | None = uvicorn.config.LOGGING_CONFIG,
         start_timeout: float = 10.0,
         stop_timeout: float = 10.0,
+        limits: ConnectionLimits | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self._start_timeout = start_timeout
         self._stop_timeout = stop_timeout
+        limits = limits or ConnectionLimits.of(Settings())
         config = uvicorn.Config(
             _ExposeConnection(app),
             # uvicorn's own info lines (process started, running on ...) repeat the ready line.
@@ -83,11 +87,37 @@ class ServerThread:
             lifespan="off",
             ws="none",
             timeout_graceful_shutdown=min(SHUTDOWN_GRACE, math.ceil(stop_timeout)),
+            # uvicorn types it as int, but hands it to call_later: fractions work.
+            timeout_keep_alive=limits.keep_alive_timeout,  # type: ignore[arg-type]
+            limit_concurrency=limits.max_connections,
         )
+        config.load()
+        config.http_protocol_class = with_read_deadline(config.http_protocol_class)
+        self._read_timeout = limits.read_timeout
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self.error: BaseException | None = None
+
+    @classmethod
+    def for_settings(
+        cls,
+        app: ASGIApp,
+        settings: Settings,
+        *,
+        log_config: dict[str, Any] | None = uvicorn.config.LOGGING_CONFIG,
+    ) -> ServerThread:
+        """A server for ``app`` on ``settings``' host and port, timeouts and bounds."""
+        return cls(
+            app,
+            settings.host,
+            settings.port,
+            log_level=settings.log_level,
+            log_config=log_config,
+            start_timeout=settings.server_start_timeout,
+            stop_timeout=settings.server_stop_timeout,
+            limits=ConnectionLimits.of(settings),
+        )
 
     @property
     def url(self) -> str:
@@ -114,9 +144,19 @@ class ServerThread:
 
     def _run(self, sock: socket.socket) -> None:
         try:
-            asyncio.run(self._server.serve(sockets=[sock]))
+            asyncio.run(self._serve(sock))
         except BaseException as exc:  # kept for the caller; a thread cannot raise to it
             self.error = exc
+
+    async def _serve(self, sock: socket.socket) -> None:
+        asyncio.get_running_loop().set_exception_handler(AcceptErrorThrottle())
+        sweeper = asyncio.create_task(
+            sweep(self._server.server_state.connections, self._read_timeout)
+        )
+        try:
+            await self._server.serve(sockets=[sock])
+        finally:
+            sweeper.cancel()
 
     @property
     def running(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +14,18 @@ DEFAULT_ACCOUNT = "default"
 
 PLAN_MODES = ("off", "warn", "enforce")
 """Per account: ``off`` checks nothing, ``warn`` records violations, ``enforce`` refuses them."""
+ADMIN_TOKEN_ENV = "TRACKING_MOCK_ADMIN_TOKEN"
+"""The environment variable the CLI and the plugin read the admin token from."""
+
+
+def admin_headers(environ: Mapping[str, str]) -> dict[str, str]:
+    """Headers for a client's ``/_mock`` calls: the admin token from ``environ``, if set."""
+    token = environ.get(ADMIN_TOKEN_ENV)
+    return {"X-Admin-Token": token} if token else {}
+
+
+TOKEN_RE = re.compile(r"[\x21-\x7e]{1,256}")
+"""A client key or admin token: 1-256 visible ASCII characters (no spaces)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +46,25 @@ class Settings:
     journal_size: int = 1000
     """How many calls the journal keeps (oldest dropped first)."""
     journal_body_bytes: int = 4096
-    """Request and response bodies longer than this are truncated in the journal."""
+    """Bodies, answers, paths, queries and headers longer than this are cut in the journal."""
+    journal_bytes: int = 32 * 1024 * 1024
+    """The journal drops its oldest calls past this many bytes, whatever their number."""
+    max_events: int | None = 2_000_000
+    """Events one account may hold; past it a create answers 507 (``None``: no cap)."""
+    max_fixture_bytes: int = 32 * 1024 * 1024
+    """Fixture files larger than this are refused before they are read."""
+    admin_token: str | None = None
+    """When set, ``/_mock`` needs ``Authorization: Bearer TOKEN`` or ``X-Admin-Token: TOKEN``."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names ``/_mock`` answers besides the bound address and loopback ones (``*``: any)."""
+    cors_origins: tuple[str, ...] = ()
+    """Origins browsers may call the API from (never ``/_mock``); ``*`` allows any."""
+    read_timeout: float = 5.0
+    """Seconds a client has to send a request's headers, and then its body."""
+    keep_alive_timeout: float = 5.0
+    """Seconds an idle keep-alive connection stays open."""
+    max_connections: int = 512
+    """Connections (and calls) served at once; past it a request is answered 503."""
     max_query_params: int = 64
     """Query parameters per list request, filters included."""
     max_accounts: int = 100_000
@@ -62,17 +94,35 @@ class Settings:
     server_stop_timeout: float = 10.0
 
     def __post_init__(self) -> None:
-        for name in (
+        positive = (
             "max_body_bytes",
             "journal_size",
             "journal_body_bytes",
+            "journal_bytes",
             "max_query_params",
+            "max_fixture_bytes",
+            "max_connections",
             "max_snapshots",
             "max_snapshot_events",
             "max_record_bytes",
-        ):
+        )
+        for name in positive:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
+        if self.max_events is not None and self.max_events < 1:
+            raise ValueError("max_events must be at least 1")
+        for name in ("read_timeout", "keep_alive_timeout"):
+            if not 0 < getattr(self, name) <= 3600:
+                raise ValueError(f"{name} must be more than 0 and at most 3600 seconds")
+        for number, key in enumerate(self.api_keys, start=1):
+            if TOKEN_RE.fullmatch(key) is None:
+                raise ValueError(
+                    f"API key number {number} must be 1-256 visible ASCII characters, no spaces"
+                )
+            if key in self.api_keys[: number - 1]:
+                raise ValueError(f"API key number {number} is given twice")
+        if self.admin_token is not None and TOKEN_RE.fullmatch(self.admin_token) is None:
+            raise ValueError("the admin token must be 1-256 visible ASCII characters, no spaces")
         if self.plan_mode not in PLAN_MODES:
             raise ValueError(f"plan_mode must be one of {', '.join(PLAN_MODES)}")
         if self.log_format not in ("text", "json"):

@@ -64,8 +64,14 @@ class MockState:
         return cls(
             settings=settings,
             seed=seed,
-            store=Store(configured_specs(settings, seed), max_accounts=settings.max_accounts),
-            journal=Journal(settings.journal_size, settings.journal_body_bytes),
+            store=Store(
+                configured_specs(settings, seed),
+                max_accounts=settings.max_accounts,
+                max_events=settings.max_events,
+            ),
+            journal=Journal(
+                settings.journal_size, settings.journal_body_bytes, settings.journal_bytes
+            ),
             snapshots=Snapshots(settings.max_snapshots, settings.max_snapshot_events),
             plan=plan,
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 from .clock import Clock, ClockState
 from .coupons import coupon_table
-from .errors import BadRequest, Conflict, NotFound
+from .errors import AccountGone, BadRequest, Conflict, InsufficientStorage, NotFound
 from .eventlog import EventLog
 from .faults import Faults
 from .models import (
@@ -84,11 +84,24 @@ def default_account() -> AccountSpec:
 
 
 class Store:
-    """Thread-safe state of one mock server, rebuilt from its account specs on ``reset``."""
+    """Thread-safe state of one mock server, rebuilt from its account specs on ``reset``.
 
-    def __init__(self, specs: Iterable[AccountSpec], *, max_accounts: int = 100_000) -> None:
+    An ``Account`` object is live while the store maps its name to it. ``reset``, account
+    removal (and anything else that replaces accounts) make the old objects dead, and a write
+    through a dead account, from a call that authenticated before the change, is refused with
+    ``AccountGone`` under the same lock: an acknowledged event is never lost.
+    """
+
+    def __init__(
+        self,
+        specs: Iterable[AccountSpec],
+        *,
+        max_accounts: int = 100_000,
+        max_events: int | None = None,
+    ) -> None:
         self._specs = tuple(specs)
         self._max_accounts = max_accounts
+        self._max_events = max_events
         self._lock = threading.RLock()
         self._sequence = itertools.count(1)
         self._accounts: dict[str, Account] = {}
@@ -184,6 +197,7 @@ class Store:
         """Add ``spec``'s campaigns, metrics and events to account ``name`` (not its keys)."""
         with self._lock:
             account = self.account(name)
+            self._check_room(name, len(account.events), len(spec.events))
             for seed in spec.events:
                 if seed.id is not None and seed.id in account.events:
                     raise Conflict(f"event id {seed.id!r} exists already in {name!r}")
@@ -238,15 +252,30 @@ class Store:
     def _install(self, spec: AccountSpec) -> Account:
         if spec.name in self._accounts:
             raise Conflict(f"an account named {spec.name!r} exists already")
+        self._check_room(spec.name, 0, len(spec.events))
         taken = [key for key in spec.keys if key in self._keys]
         if taken:
-            raise Conflict(f"account {spec.name!r} reuses a key of another account")
+            # Whose key it is stays unsaid; the admin token is what keeps out key guessers.
+            raise Conflict("that key is already in use; choose another")
         account = Account(spec)
         self._accounts[spec.name] = account
         for key in spec.keys:
             self._keys[key] = account
         self._seed(account, spec.events)
         return account
+
+    def _check_live(self, account: Account) -> None:
+        if self._accounts.get(account.name) is not account:
+            raise AccountGone(
+                "the account was reset or deleted while this call was in flight; nothing was stored"
+            )
+
+    def _check_room(self, name: str, holding: int, adding: int) -> None:
+        cap = self._max_events
+        if cap is not None and holding + adding > cap:
+            raise InsufficientStorage(
+                f"account {name!r} may hold at most {cap} events (--max-events)"
+            )
 
     def _seed(self, account: Account, events: Iterable[SeedEvent]) -> None:
         now = account.clock.now()
@@ -269,6 +298,8 @@ class Store:
     ) -> Event:
         """Store a new event stamped with the account's clock (or the id and time given)."""
         with self._lock:
+            self._check_live(account)
+            self._check_room(account.name, len(account.events), 1)
             if event_id is None or event_id in account.events:
                 event_id = self._fresh_id(account)
             moment = account.clock.now() if created_at is None else created_at
@@ -279,6 +310,7 @@ class Store:
     def update_event(self, account: Account, fields: EventFields) -> Event:
         """Replace the event named by ``fields.id`` (else the newest with its transactionId)."""
         with self._lock:
+            self._check_live(account)
             if fields.id is not None:
                 target = account.events.get(fields.id)
                 missing = "no event with that id"

@@ -172,7 +172,7 @@ def _post(client: TestClient, account: str, body: dict[str, Any]) -> dict[str, A
 
 
 def _reset(client: TestClient) -> None:
-    assert client.post("/_mock/reset").status_code == 200
+    assert client.post("/_mock/reset", json={}).status_code == 200
 
 
 @HTTP_PROPERTIES

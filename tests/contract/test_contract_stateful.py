@@ -243,7 +243,7 @@ class TrackingModel(RuleBasedStateMachine):
     @rule(which=st.sampled_from([None, *ACCOUNTS]))
     def reset(self, which: str | None) -> None:
         query = "" if which is None else f"?account={which}"
-        response = self.client.post(f"/_mock/reset{query}")
+        response = self.client.post(f"/_mock/reset{query}", json={})
         assert response.status_code == 200, response.text
         assert response.json() == {"success": True, "data": {"reset": which or "all"}}
         for account in ACCOUNTS if which is None else (which,):

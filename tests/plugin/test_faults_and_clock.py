@@ -109,7 +109,7 @@ def test_drop_next_closes_the_connection_and_stores_nothing(
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda s: s.fail_next(200), "error status"),
+        (lambda s: s.fail_next(200), "status must be a whole number from 400 to 599"),
         (lambda s: s.delay_next(1, times=0), "times"),
         (lambda s: s.rate_limit(0, 1), "requests"),
         (lambda s: s.clock.advance(-1), "forward"),

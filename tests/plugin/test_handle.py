@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -102,6 +103,18 @@ def test_add_events_seeds_events_campaigns_and_metrics(
     assert events[1]["metricId"] == "met_p"
     listed = http.get(tracking_server.url_for("/tracking/events"), headers=tracking_server.headers)
     assert listed.json()["data"]["totalCount"] == 2
+
+
+@pytest.mark.parametrize("container", [list, tuple])
+def test_add_events_takes_one_list_too(tracking_server: TrackingServer, container: Any) -> None:
+    tracking_server.add_events(container([PURCHASE, {"eventName": "Signups", "value": 0}]))
+    assert [e["eventName"] for e in tracking_server.events] == ["Signups", "Purchases"]
+
+
+def test_add_events_names_the_right_call_for_other_shapes(tracking_server: TrackingServer) -> None:
+    with pytest.raises(TypeError, match=r"add_events\(\[event1, event2\]\)"):
+        tracking_server.add_events([PURCHASE], [PURCHASE])
+    assert tracking_server.events == []
 
 
 def test_add_events_refuses_an_invalid_event(tracking_server: TrackingServer) -> None:

@@ -13,6 +13,7 @@ from tracking_mock import Settings, create_app
 from tracking_mock.server import ServerThread
 from tracking_mock_pytest.overrides import (
     CHECKED,
+    CREDENTIALS,
     NOT_REMOTE,
     PER_ACCOUNT,
     SEEDED,
@@ -163,7 +164,7 @@ def test_a_shared_key_refuses_changed_settings_by_name(
 
 
 def test_every_setting_has_a_remote_rule() -> None:
-    ruled = NOT_REMOTE | SEEDED | CHECKED | PER_ACCOUNT.keys() | SERVER_WIDE.keys()
+    ruled = NOT_REMOTE | SEEDED | CHECKED | CREDENTIALS | PER_ACCOUNT.keys() | SERVER_WIDE.keys()
     fields = {field.name for field in dataclasses.fields(Settings)}
     assert fields - ruled == set(), (
         "classify new Settings fields in tracking_mock_pytest/overrides.py: how a "

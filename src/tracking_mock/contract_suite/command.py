@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 import httpx
 
+from ..settings import ADMIN_TOKEN_ENV
 from .checks import CHECKS
 from .report import render_json, render_text
 from .runner import KeyRefused, run_contract
@@ -68,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PREFIX",
         help="run only the checks whose name starts with PREFIX (repeatable)",
     )
+    parser.add_argument(
+        "--admin-token",
+        default=os.environ.get(ADMIN_TOKEN_ENV) or None,
+        metavar="TOKEN",
+        help=f"a mock's admin token, for its /_mock calls (default: ${ADMIN_TOKEN_ENV})",
+    )
     parser.add_argument("--timeout", type=_timeout, default=10.0, help="seconds per request")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--list", action="store_true", help="list the checks and exit")
@@ -95,6 +103,7 @@ def main(argv: Sequence[str], out: TextIO | None = None) -> int:
             only=args.only,
             timeout=args.timeout,
             other_key=args.other_key,
+            admin_token=args.admin_token,
         )
     except KeyRefused as exc:
         print(f"{PROG}: error: {args.url}: {exc}; check --key", file=sys.stderr)

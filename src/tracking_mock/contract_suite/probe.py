@@ -45,9 +45,13 @@ def _pairs(
 class Probe:
     """Sends requests to one base URL with one client key (``key=None`` sends no header)."""
 
-    def __init__(self, url: str, key: str, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self, url: str, key: str, *, timeout: float = 10.0, admin_token: str | None = None
+    ) -> None:
         self.url = url.rstrip("/")
         self.key = key
+        self._admin_headers = {} if admin_token is None else {"X-Admin-Token": admin_token}
+        """Sent on every ``/_mock`` call, for a mock started with ``--admin-token``."""
         self._client = httpx.Client(base_url=self.url, timeout=timeout, follow_redirects=False)
 
     def close(self) -> None:
@@ -67,6 +71,8 @@ class Probe:
     ) -> Answer:
         """Send one request; ``key`` defaults to the probe's key."""
         sent_headers = dict(headers or {})
+        if path.startswith("/_mock"):
+            sent_headers.update(self._admin_headers)
         chosen = self.key if key is _MISSING else key
         if isinstance(chosen, str) and "authorization" not in {h.lower() for h in sent_headers}:
             sent_headers["Authorization"] = f"Bearer {chosen}"

@@ -136,13 +136,14 @@ def run_contract(
     checks: Sequence[Check] = CHECKS,
     run_id: str | None = None,
     other_key: str | None = None,
+    admin_token: str | None = None,
 ) -> Report:
     """Run every check (or those whose name starts with one of ``only``) against ``url``.
 
     Raises ``KeyRefused`` before any check when the target refuses ``key``.
     """
     prefixes = tuple(only)
-    probe = Probe(url, key, timeout=timeout)
+    probe = Probe(url, key, timeout=timeout, admin_token=admin_token)
     try:
         resolved = detect_target(probe) if target == "auto" else target
         check_key(probe)

@@ -37,13 +37,15 @@ def _admin_op(
         "summary": summary,
         "responses": {
             status: _json_response(summary, _envelope(data)),
-            **_errors(*errors),
+            # Any admin call: 401 without the admin token (when set), 403 for a foreign Host.
+            **_errors(*errors, 401, 403),
         },
     }
     if parameters:
         operation["parameters"] = parameters
     if body is not None:
-        operation["requestBody"] = {"required": False, "content": {JSON: {"schema": body}}}
+        # A JSON body is required on every admin POST, `{}` at least (see guard.py).
+        operation["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
     return operation
 
 
@@ -258,7 +260,7 @@ def _plan_paths(account_param: Schema) -> dict[str, Schema]:
 
 
 def admin_document() -> Schema:
-    """The OpenAPI 3.1 document of the ``/_mock`` admin surface (no key needed)."""
+    """The OpenAPI 3.1 document of the ``/_mock`` admin surface (the admin token, if set)."""
     schemas = _schemas()
     event_list = _list_of(_ref("Event"))
     account_param = _query("account", _TEXT)
@@ -289,6 +291,14 @@ def admin_document() -> Schema:
                                 "upstreamTimeout": {"type": "number"},
                                 "record": {"type": ["string", "null"]},
                                 "maxRecordBytes": {"type": "integer"},
+                                "journalBytes": {"type": "integer"},
+                                "maxEvents": {"type": ["integer", "null"]},
+                                "maxFixtureBytes": {"type": "integer"},
+                                "readTimeout": {"type": "number"},
+                                "keepAliveTimeout": {"type": "number"},
+                                "maxConnections": {"type": "integer"},
+                                "allowedHosts": {"type": "array", "items": _TEXT},
+                                "cors": {"type": "array", "items": _TEXT},
                             }
                         ),
                         "fixtures": {"type": "array", "items": _TEXT},
@@ -308,8 +318,9 @@ def admin_document() -> Schema:
                 "reset",
                 "Back to the loaded fixtures (all accounts, or ?account=NAME)",
                 _object({"reset": _TEXT}),
-                errors=(404,),
+                errors=(400, 404, 413, 415),
                 parameters=[account_param],
+                body={"type": "object"},
             )
         },
         "/_mock/calls": {
@@ -438,7 +449,8 @@ def admin_document() -> Schema:
         "info": {
             "title": "tracking-mock admin surface",
             "version": __version__,
-            "description": "Local test controls; no key needed. Errors use the API's envelope.",
+            "description": "Local test controls; no client key, the admin token if one is set. "
+            "Errors use the API's envelope.",
         },
         "paths": paths,
         "components": {

@@ -74,10 +74,12 @@ _ERROR_DESCRIPTIONS = {
     404: "No such event or campaign in this account [decision].",
     405: "A method the path does not serve [decision].",
     413: "The body is larger than the configured size [decision].",
-    409: "The name, key or event id is taken already (admin surface).",
+    409: "The name, key or event id is taken already (admin surface), or the account was "
+    "reset or deleted while the call was in flight: nothing was stored [decision].",
     415: "The body is not declared as UTF-8 JSON [decision].",
     429: "Rate limit exceeded: back off and retry.",
     500: "A bug in the mock (it is logged and kept in /_mock/health's error count).",
+    507: "The account holds the most events the mock allows (--max-events) [decision].",
 }
 
 
@@ -321,7 +323,7 @@ def _tracking_operations(suffix: str, deprecated: bool) -> dict[str, Schema]:
                     **_json_response("The stored event [decision].", _ref("EventEnvelope")),
                     "links": _created_event_links(suffix),
                 },
-                **_errors(400, 401, 403, 413, 415, 429, 500),
+                **_errors(400, 401, 403, 409, 413, 415, 429, 500, 507),
             },
         },
         "put": {
@@ -331,7 +333,7 @@ def _tracking_operations(suffix: str, deprecated: bool) -> dict[str, Schema]:
             "requestBody": {"required": True, "content": {JSON: {"schema": _ref("UpdateInput")}}},
             "responses": {
                 "200": _json_response("The updated event.", _ref("EventEnvelope")),
-                **_errors(400, 401, 403, 404, 413, 415, 429, 500),
+                **_errors(400, 401, 403, 404, 409, 413, 415, 429, 500),
             },
         },
     }

@@ -1,0 +1,136 @@
+"""Connection hygiene uvicorn leaves to us: a read deadline per request, calm accept errors.
+
+uvicorn closes a keep-alive connection that stays idle after an answer, and answers 503
+past ``limit_concurrency``, but a connection that never finishes sending its request head or
+its body stays open forever, and when the process runs out of file descriptors asyncio logs
+one traceback per pending accept (thousands a second).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .settings import Settings
+
+ACCEPT_ERROR = "socket.accept() out of system resource"
+"""asyncio's message when accepting fails for want of descriptors or memory."""
+ACCEPT_ERROR_INTERVAL = 10.0
+"""Seconds between two logged accept errors; the ones between are counted, not logged."""
+
+logger = logging.getLogger("tracking_mock")
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionLimits:
+    """The connection bounds a server runs with (see ``Settings``)."""
+
+    read_timeout: float
+    keep_alive_timeout: float
+    max_connections: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> ConnectionLimits:
+        return cls(settings.read_timeout, settings.keep_alive_timeout, settings.max_connections)
+
+
+def with_read_deadline(protocol_class: type[asyncio.Protocol]) -> type[Any]:
+    """``protocol_class`` (uvicorn's h11 or httptools protocol) noting when it waits for a request.
+
+    The wait starts when the connection opens and again when an answer completes; ``sweep``
+    closes connections that waited too long. Both uvicorn protocols keep the request in
+    progress in ``self.cycle``, pause reading through ``self.flow`` and call
+    ``on_response_complete``. Stamping costs two attribute writes per answer, where a timer
+    per request would cost microseconds.
+    """
+    base: Any = protocol_class
+
+    class ReadDeadline(base):  # type: ignore[misc]
+        waiting_since = 0.0
+        waiting_after: object = None
+        """The request answered last (``None`` at first): a new one in ``cycle`` has begun."""
+
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            super().connection_made(transport)
+            self.waiting_since = self.loop.time()
+
+        def on_response_complete(self) -> None:
+            answered = self.cycle  # super() may start a pipelined request's cycle
+            super().on_response_complete()
+            self.waiting_since = self.loop.time()
+            self.waiting_after = answered
+
+        def too_slow(self, now: float, timeout: float) -> bool:
+            """Whether the request head, or the body after it, is late."""
+            if now - self.waiting_since <= timeout or self.transport.is_closing():
+                return False
+            cycle = self.cycle
+            if cycle is self.waiting_after:
+                return True  # no request head in time
+            # A body still arriving; not when reading is paused because the app is busy.
+            return bool(
+                cycle.more_body and not cycle.response_complete and not self.flow.read_paused
+            )
+
+    ReadDeadline.__name__ = ReadDeadline.__qualname__ = f"ReadDeadline{protocol_class.__name__}"
+    return ReadDeadline
+
+
+async def sweep(connections: set[Any], timeout: float) -> None:
+    """Close, every fraction of ``timeout``, the connections whose request is late."""
+    loop = asyncio.get_running_loop()
+    period = min(max(timeout / 4, 0.05), 1.0)
+    while True:
+        await asyncio.sleep(period)
+        now = loop.time()
+        for protocol in list(connections):
+            too_slow = getattr(protocol, "too_slow", None)
+            if too_slow is not None and too_slow(now, timeout):
+                protocol.transport.close()
+
+
+def _retried_accept(context: dict[str, Any]) -> bool:
+    handle = context.get("handle")
+    callback = getattr(handle, "_callback", None)
+    return getattr(callback, "__name__", "") == "_start_serving" and isinstance(
+        context.get("exception"), ValueError | OSError
+    )
+
+
+class AcceptErrorThrottle:
+    """An event-loop exception handler logging accept errors at most once per interval."""
+
+    def __init__(
+        self, interval: float = ACCEPT_ERROR_INTERVAL, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.interval = interval
+        self.clock = clock
+        self.last = -math.inf
+        self.suppressed = 0
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        message = str(context.get("message", ""))
+        if _retried_accept(context):
+            # asyncio queues one retry per failed accept; once the server closes, each of
+            # them fails on the closed socket. Harmless, and part of the same storm.
+            self.suppressed += 1
+            return
+        if message.startswith(ACCEPT_ERROR):
+            now = self.clock()
+            if now - self.last < self.interval:
+                self.suppressed += 1
+                return
+            self.last = now
+            if self.suppressed:
+                message += f" ({self.suppressed} more since the last one logged)"
+            self.suppressed = 0
+            exc = context.get("exception")
+            # One line, no traceback: the cause (EMFILE, ...) is all there is to say.
+            logger.error("%s: %s; logged at most every %g s", message, exc, self.interval)
+            return
+        loop.default_exception_handler(context)
