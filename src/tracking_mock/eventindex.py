@@ -1,0 +1,144 @@
+"""Postings for every filter: which positions of an account's log carry each name, value, text.
+
+A position is an event's place in the log, oldest first, so every posting is already in
+creation order. A term carried by one event (an ``orderId``, say) keeps that position as a
+plain int; a term carried by more keeps a compressed bitmap, which intersects and counts
+large sets in microseconds. Not thread-safe on its own: ``Store`` holds the lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
+
+from pyroaring import BitMap
+
+from .models import Event, ListQuery
+from .pagination import metadata_text
+
+Posting = int | BitMap
+"""The positions of the events carrying one term: a single one, or a bitmap of several."""
+_Term = TypeVar("_Term")
+NOTHING = BitMap()
+"""An empty result (never mutated)."""
+
+
+def _add(table: dict[_Term, Posting], term: _Term, position: int) -> None:
+    current = table.get(term)
+    if current is None:
+        table[term] = position
+    elif isinstance(current, int):
+        if current != position:
+            table[term] = BitMap((current, position))
+    else:
+        current.add(position)
+
+
+def _discard(table: dict[_Term, Posting], term: _Term, position: int) -> None:
+    current = table.get(term)
+    if current is None:
+        return
+    if isinstance(current, int):
+        if current == position:
+            del table[term]
+        return
+    current.discard(position)
+    if len(current) == 1:
+        table[term] = current.min()
+
+
+def _metadata_terms(event: Event) -> Iterator[tuple[str, str]]:
+    """Each metadata key with each text it matches (``metadata_text``, the one definition)."""
+    if event.metadata:
+        for key, value in event.metadata.items():
+            for text in metadata_text(value):
+                yield key, text
+
+
+def _bitmap(posting: Posting) -> BitMap:
+    return BitMap((posting,)) if isinstance(posting, int) else posting
+
+
+def _size(posting: Posting) -> tuple[int, bool]:
+    """Smallest first; a single position before a bitmap of one."""
+    return (1, False) if isinstance(posting, int) else (len(posting), True)
+
+
+def _finish(lists: dict[_Term, list[int]]) -> dict[_Term, Posting]:
+    return {term: p[0] if len(p) == 1 else BitMap(p) for term, p in lists.items()}
+
+
+class FilterIndex:
+    """Every filterable term of a log's events mapped to the positions that carry it."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, Posting] = {}
+        self._values: dict[float, Posting] = {}
+        self._metadata: dict[str, dict[str, Posting]] = {}
+
+    def add(self, position: int, event: Event) -> None:
+        """Index ``event`` at ``position``."""
+        _add(self._names, event.event_name, position)
+        _add(self._values, event.value, position)
+        for key, text in _metadata_terms(event):
+            _add(self._metadata.setdefault(key, {}), text, position)
+
+    def discard(self, position: int, event: Event) -> None:
+        """Forget ``event`` at ``position`` (it was indexed there)."""
+        _discard(self._names, event.event_name, position)
+        _discard(self._values, event.value, position)
+        for key, text in _metadata_terms(event):
+            texts = self._metadata.get(key)
+            if texts is not None:
+                _discard(texts, text, position)
+                if not texts:
+                    del self._metadata[key]
+
+    def rebuild(self, events: Iterable[Event]) -> None:
+        """Index ``events`` at positions 0, 1, ... from scratch (one pass, bitmaps built once)."""
+        names: dict[str, list[int]] = {}
+        values: dict[float, list[int]] = {}
+        metadata: dict[str, dict[str, list[int]]] = {}
+        for position, event in enumerate(events):
+            names.setdefault(event.event_name, []).append(position)
+            values.setdefault(event.value, []).append(position)
+            for key, text in _metadata_terms(event):
+                positions = metadata.setdefault(key, {}).setdefault(text, [])
+                if not positions or positions[-1] != position:  # a list may repeat an element
+                    positions.append(position)
+        self._names = _finish(names)
+        self._values = _finish(values)
+        self._metadata = {key: _finish(texts) for key, texts in metadata.items()}
+
+    def matching(self, query: ListQuery) -> BitMap:
+        """The positions passing every filter of ``query``: OR within a parameter, AND across.
+
+        The result may be an index's own bitmap: read it, never change it.
+        """
+        groups: list[Sequence[Posting | None]] = []
+        if query.event_names:
+            groups.append([self._names.get(name) for name in query.event_names])
+        if query.values:
+            groups.append([self._values.get(value) for value in query.values])
+        for key, wanted in query.metadata:
+            texts = self._metadata.get(key)
+            groups.append([texts.get(wanted) if texts is not None else None])
+        conditions: list[Posting] = []
+        for group in groups:
+            found = [posting for posting in group if posting is not None]
+            if not found:
+                return NOTHING
+            if len(found) == 1:
+                conditions.append(found[0])
+            else:
+                conditions.append(BitMap.union(*(_bitmap(p) for p in found)))
+        conditions.sort(key=_size)  # intersect from the smallest
+        smallest = conditions[0]
+        if isinstance(smallest, int):
+            for other in conditions[1:]:
+                if smallest not in _bitmap(other):
+                    return NOTHING
+            return BitMap((smallest,))
+        if len(conditions) == 1:
+            return smallest
+        return smallest.intersection(*(_bitmap(p) for p in conditions[1:]))
