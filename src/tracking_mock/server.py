@@ -53,7 +53,11 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 class ServerThread:
-    """One uvicorn server for ``app`` on a thread of its own."""
+    """One uvicorn server for ``app`` on a thread of its own.
+
+    ``loop`` and ``http`` take uvicorn's names: "auto", or "asyncio"/"uvloop" and
+    "h11"/"httptools".
+    """
 
     def __init__(
         self,
@@ -62,6 +66,8 @@ class ServerThread:
         port: int = 0,
         *,
         log_level: str = "warning",
+        loop: str = "auto",
+        http: str = "auto",
         start_timeout: float = 10.0,
         stop_timeout: float = 10.0,
     ) -> None:
@@ -72,6 +78,10 @@ class ServerThread:
         config = uvicorn.Config(
             _ExposeConnection(app),
             log_level=log_level,
+            # "auto" is uvloop and httptools where installed (the package depends on both
+            # where they build), else asyncio and the pure-Python h11.
+            loop=loop,
+            http=http,
             access_log=False,
             lifespan="off",
             ws="none",
@@ -107,7 +117,10 @@ class ServerThread:
 
     def _run(self, sock: socket.socket) -> None:
         try:
-            asyncio.run(self._server.serve(sockets=[sock]))
+            # Not asyncio.run: it would always make a default asyncio loop, never uvloop.
+            factory = self._server.config.get_loop_factory()
+            with asyncio.Runner(loop_factory=factory) as runner:
+                runner.run(self._server.serve(sockets=[sock]))
         except BaseException as exc:  # kept for the caller; a thread cannot raise to it
             self.error = exc
 
