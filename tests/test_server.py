@@ -22,18 +22,15 @@ from .helpers import EMPTY_SEED
 AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
 
 
-STACKS = {
-    "default": {},
-    "pure-python": {"loop": "asyncio", "http": "h11"},
-}
+STACKS = {"default": ("auto", "auto"), "pure-python": ("asyncio", "h11")}
 """The default (uvloop + httptools where installed) and the stack left where they are not."""
 
 
 @pytest.fixture(params=list(STACKS))
 def served(request: pytest.FixtureRequest) -> Iterator[tuple[str, MockState]]:
     app = create_app(Settings(), seed=EMPTY_SEED)
-    stack = STACKS[request.param]
-    with ServerThread(app, start_timeout=10, stop_timeout=5, **stack) as server:
+    loop, http = STACKS[request.param]
+    with ServerThread(app, loop=loop, http=http, start_timeout=10, stop_timeout=5) as server:
         yield server.url, mock_state_of(app)
 
 
@@ -49,19 +46,19 @@ async def _stack_app(scope: Scope, receive: Receive, send: Send) -> None:
 @pytest.mark.parametrize(
     ("stack", "loop_class", "protocol_module"),
     [
-        pytest.param({}, "uvloop.Loop", "uvicorn.protocols.http.httptools_impl", id="default"),
+        pytest.param("default", "uvloop.Loop", "uvicorn.protocols.http.httptools_impl"),
         pytest.param(
-            {"loop": "asyncio", "http": "h11"},
+            "pure-python",
             "asyncio.unix_events._UnixSelectorEventLoop",
             "uvicorn.protocols.http.h11_impl",
-            id="pure-python",
         ),
     ],
 )
 def test_the_server_runs_on_the_loop_and_parser_it_names(
-    stack: dict[str, str], loop_class: str, protocol_module: str
+    stack: str, loop_class: str, protocol_module: str
 ) -> None:
-    with ServerThread(_stack_app, start_timeout=10, stop_timeout=5, **stack) as server:
+    loop, http = STACKS[stack]
+    with ServerThread(_stack_app, loop=loop, http=http, start_timeout=10, stop_timeout=5) as server:
         answer = httpx.get(server.url, timeout=5)
     assert answer.text == f"{loop_class} {protocol_module}"
 
