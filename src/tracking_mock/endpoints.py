@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import re
+import time
 from typing import Any, cast
 
 from starlette.requests import Request
@@ -65,6 +66,13 @@ def authenticate(request: Request, state: MockState, call: CallContext) -> Accou
     return account
 
 
+async def _hold(seconds: float) -> None:
+    """Wait at least ``seconds``: uvloop's timers step in milliseconds and may fire early."""
+    deadline = time.perf_counter() + seconds
+    while (left := deadline - time.perf_counter()) > 0:
+        await asyncio.sleep(left)
+
+
 async def admit(request: Request, state: MockState, call: CallContext) -> Account:
     """Authenticate, then apply the account's injected delays, failures and rate limit."""
     account = authenticate(request, state, call)
@@ -74,7 +82,7 @@ async def admit(request: Request, state: MockState, call: CallContext) -> Accoun
     if verdict.delay:
         call.fault = "delay"
         try:
-            await asyncio.sleep(verdict.delay)
+            await _hold(verdict.delay)
         except asyncio.CancelledError:
             # Only a stopping server cancels a call: hang up rather than answer with a 500.
             task = asyncio.current_task()
