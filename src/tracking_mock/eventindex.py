@@ -48,7 +48,7 @@ def _discard(table: dict[_Term, Posting], term: _Term, position: int) -> None:
 
 
 def _metadata_terms(event: Event) -> Iterator[tuple[str, str]]:
-    """Each metadata key with each text it matches (``metadata_text``, the one definition)."""
+    """Each metadata key with each text it matches (``metadata_text`` is the one definition)."""
     if event.metadata:
         for key, value in event.metadata.items():
             for text in metadata_text(value):
@@ -62,6 +62,15 @@ def _bitmap(posting: Posting) -> BitMap:
 def _size(posting: Posting) -> tuple[int, bool]:
     """Smallest first; a single position before a bitmap of one."""
     return (1, False) if isinstance(posting, int) else (len(posting), True)
+
+
+def append_to(lists: dict[_Term, list[int]], term: _Term, position: int) -> None:
+    """Append ``position`` to the list of ``term`` (once: a list value may repeat a text)."""
+    positions = lists.get(term)
+    if positions is None:
+        lists[term] = [position]
+    elif positions[-1] != position:
+        positions.append(position)
 
 
 def _finish(lists: dict[_Term, list[int]]) -> dict[_Term, Posting]:
@@ -99,13 +108,17 @@ class FilterIndex:
         names: dict[str, list[int]] = {}
         values: dict[float, list[int]] = {}
         metadata: dict[str, dict[str, list[int]]] = {}
+        # The loop of ``add``, inlined: at a million events each call saved is a second.
         for position, event in enumerate(events):
-            names.setdefault(event.event_name, []).append(position)
-            values.setdefault(event.value, []).append(position)
-            for key, text in _metadata_terms(event):
-                positions = metadata.setdefault(key, {}).setdefault(text, [])
-                if not positions or positions[-1] != position:  # a list may repeat an element
-                    positions.append(position)
+            append_to(names, event.event_name, position)
+            append_to(values, event.value, position)
+            if event.metadata:
+                for key, value in event.metadata.items():
+                    texts = metadata.get(key)
+                    if texts is None:
+                        texts = metadata[key] = {}
+                    for text in metadata_text(value):
+                        append_to(texts, text, position)
         self._names = _finish(names)
         self._values = _finish(values)
         self._metadata = {key: _finish(texts) for key, texts in metadata.items()}

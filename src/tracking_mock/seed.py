@@ -27,6 +27,7 @@ MAX_EXPANDED_NODES = 20_000_000
 _NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _TOKEN_RE = re.compile(r"[\x21-\x7e]{1,256}")
 _YAML_SUFFIXES = (".yaml", ".yml")
+_FIXTURE_SUFFIXES = (*_YAML_SUFFIXES, ".jsonl")
 _ALLOWED_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "merge")
@@ -102,13 +103,13 @@ def default_fixtures() -> Path:
 
 
 def fixture_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into their ``*.yaml``/``*.yml`` files, in name order."""
+    """Expand folders into their ``*.yaml``/``*.yml``/``*.jsonl`` files, in name order."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in _YAML_SUFFIXES)
+            found = sorted(p for p in path.iterdir() if p.suffix in _FIXTURE_SUFFIXES)
             if not found:
-                raise SeedError(f"{path}: no .yaml or .yml files in this folder")
+                raise SeedError(f"{path}: no .yaml, .yml or .jsonl files in this folder")
             files.extend(found)
         elif path.exists():
             files.append(path)
@@ -124,7 +125,7 @@ def load_seed(paths: Sequence[Path] | None = None) -> Seed:
     owners: dict[str, str] = {}
     key_owners: dict[str, str] = {}
     for file in files:
-        for spec in parse_fixture(file.read_bytes() if file.is_file() else b"", str(file)):
+        for spec in _parse_file(file):
             if spec.name in owners:
                 raise SeedError(
                     f"{file}: account {spec.name!r} is also defined in {owners[spec.name]}"
@@ -139,6 +140,15 @@ def load_seed(paths: Sequence[Path] | None = None) -> Seed:
                 key_owners[key] = spec.name
             specs.append(spec)
     return Seed(accounts=tuple(specs), files=tuple(str(f) for f in files))
+
+
+def _parse_file(file: Path) -> list[AccountSpec]:
+    """A fixture file's accounts, by its suffix: JSON Lines, else YAML."""
+    if file.suffix == ".jsonl" and file.is_file():
+        from .seed_jsonl import load_jsonl  # imports this module: loaded on first use
+
+        return [load_jsonl(file)]
+    return parse_fixture(file.read_bytes() if file.is_file() else b"", str(file))
 
 
 def parse_fixture(data: bytes, source: str = "<fixture>") -> list[AccountSpec]:
@@ -336,3 +346,8 @@ def _timestamp(value: object, where: str) -> float:
     if not 1970 <= moment.year <= 9999:
         raise SeedError(f"{where}createdAt must fall between 1970 and 9999")
     return moment.timestamp()
+
+
+def seed_event(raw: object, account: str, ids: set[str]) -> SeedEvent:
+    """Validate one event as a fixture gives it (also used for JSON Lines fixtures)."""
+    return _event(raw, account, ids, "")
