@@ -123,10 +123,11 @@ class FilterIndex:
         self._values = _finish(values)
         self._metadata = {key: _finish(texts) for key, texts in metadata.items()}
 
-    def matching(self, query: ListQuery) -> BitMap:
+    def matching(self, query: ListQuery) -> Posting:
         """The positions passing every filter of ``query``: OR within a parameter, AND across.
 
-        The result may be an index's own bitmap: read it, never change it.
+        One position comes back as an int. A bitmap may be an index's own: read it, never
+        change it.
         """
         groups: list[Sequence[Posting | None]] = []
         if query.event_names:
@@ -149,9 +150,9 @@ class FilterIndex:
         smallest = conditions[0]
         if isinstance(smallest, int):
             for other in conditions[1:]:
-                if smallest not in _bitmap(other):
+                if smallest != other if isinstance(other, int) else smallest not in other:
                     return NOTHING
-            return BitMap((smallest,))
+            return smallest
         if len(conditions) == 1:
             return smallest
         return smallest.intersection(*(_bitmap(p) for p in conditions[1:]))

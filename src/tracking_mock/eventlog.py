@@ -106,9 +106,11 @@ class EventLog:
         if not self._indexed:
             self._reindex()
         matching = self._index.matching(query)
+        events = self._all
+        if isinstance(matching, int):  # one event matches (a selective filter)
+            return Page(nodes=[events[matching]] if matching < end else [], total_count=1)
         # The matching positions before the cursor: the last ``limit`` of them, newest first.
         before = matching.rank(end - 1) if end > 0 else 0
-        events = self._all
         nodes = [events[p] for p in matching[max(0, before - query.limit) : before]]
         nodes.reverse()
         return Page(nodes=nodes, total_count=len(matching))
