@@ -142,10 +142,10 @@ class FilterIndex:
             found = [posting for posting in group if posting is not None]
             if not found:
                 return NOTHING
-            if len(found) == 1:
-                conditions.append(found[0])
-            else:
-                conditions.append(BitMap.union(*(_bitmap(p) for p in found)))
+            union = found[0]
+            for posting in found[1:]:  # the operators: the methods' varargs cost microseconds
+                union = _bitmap(union) | _bitmap(posting)
+            conditions.append(union)
         conditions.sort(key=_size)  # intersect from the smallest
         smallest = conditions[0]
         if isinstance(smallest, int):
@@ -153,6 +153,6 @@ class FilterIndex:
                 if smallest != other if isinstance(other, int) else smallest not in other:
                     return NOTHING
             return smallest
-        if len(conditions) == 1:
-            return smallest
-        return smallest.intersection(*(_bitmap(p) for p in conditions[1:]))
+        for other in conditions[1:]:
+            smallest = smallest & _bitmap(other)
+        return smallest

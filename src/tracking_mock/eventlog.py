@@ -5,13 +5,15 @@ Not thread-safe on its own: ``Store`` holds the lock around every call.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from . import pagination
 from .errors import BadRequest
 from .eventindex import FilterIndex
 from .models import Event, ListQuery, Page
+
+_COPY_MAX = 1024
 
 
 class EventLog:
@@ -26,6 +28,8 @@ class EventLog:
 
     def __init__(self) -> None:
         self._all: list[Event] = []
+        self._orders: list[int] = []
+        """``_all``'s orders: a cursor is found by bisecting ints, not calling a key per step."""
         self._by_id: dict[str, Event] = {}
         self._by_transaction: dict[str, Event] = {}
         self._index = FilterIndex()
@@ -55,8 +59,11 @@ class EventLog:
             if self._indexed:
                 self._index.add(len(events), event)
             events.append(event)
+            self._orders.append(event.order)
         else:
-            insort(events, event, key=pagination.ORDER)
+            position = bisect_right(self._orders, event.order)
+            events.insert(position, event)
+            self._orders.insert(position, event.order)
             self._indexed = False
         self._index_transaction(event)
 
@@ -71,9 +78,11 @@ class EventLog:
             for position, event in enumerate(batch, start=len(stored)):
                 self._index.add(position, event)
             stored.extend(batch)
+            self._orders.extend(event.order for event in batch)
             return
         stored.extend(batch)
         stored.sort(key=pagination.ORDER)
+        self._orders = [event.order for event in stored]
         self._reindex()
 
     def replace(self, old: Event, new: Event) -> None:
@@ -111,7 +120,14 @@ class EventLog:
             return Page(nodes=[events[matching]] if matching < end else [], total_count=1)
         # The matching positions before the cursor: the last ``limit`` of them, newest first.
         before = matching.rank(end - 1) if end > 0 else 0
-        nodes = [events[p] for p in matching[max(0, before - query.limit) : before]]
+        start = max(0, before - query.limit)
+        # A small bitmap is quicker copied out whole than sliced (measured).
+        positions: Iterable[int] = (
+            matching.to_array()[start:before]
+            if len(matching) <= _COPY_MAX
+            else matching[start:before]
+        )
+        nodes = [events[p] for p in positions]
         nodes.reverse()
         return Page(nodes=nodes, total_count=len(matching))
 
@@ -120,7 +136,7 @@ class EventLog:
         self._indexed = True
 
     def _position(self, event: Event) -> int:
-        index = bisect_left(self._all, event.order, key=pagination.ORDER)
+        index = bisect_left(self._orders, event.order)
         if index == len(self._all) or self._all[index].id != event.id:
             raise LookupError(f"event {event.id} is not where its order says")
         return index
