@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         action="extend",
         metavar="PATH",
-        help="YAML files or folders; replace the bundled fixtures",
+        help="YAML or JSON Lines files, or folders; replace the bundled fixtures",
     )
     parser.add_argument(
         "--api-key",

@@ -14,6 +14,7 @@ from .eventindex import FilterIndex
 from .models import Event, ListQuery, Page
 
 _COPY_MAX = 1024
+"""Up to this many matches, a page's positions are copied out whole (faster than a slice)."""
 
 
 class EventLog:
@@ -121,7 +122,6 @@ class EventLog:
         # The matching positions before the cursor: the last ``limit`` of them, newest first.
         before = matching.rank(end - 1) if end > 0 else 0
         start = max(0, before - query.limit)
-        # A small bitmap is quicker copied out whole than sliced (measured).
         positions: Iterable[int] = (
             matching.to_array()[start:before]
             if len(matching) <= _COPY_MAX
