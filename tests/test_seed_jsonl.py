@@ -105,6 +105,7 @@ def test_bad_jsonl_fixtures_fail_naming_file_and_line(
         pytest.param([b"a\nbb\n", b"c"], id="whole-lines"),
         pytest.param([b"a", b"\nb", b"b\nc"], id="split-lines"),
         pytest.param([b"a\n", b"", b"bb\nc"], id="empty-chunk"),
+        pytest.param([bytes([byte]) for byte in b"a\nbb\nc"], id="byte-by-byte"),
     ],
 )
 def test_line_splitter_joins_lines_across_chunks(chunks: list[bytes]) -> None:
@@ -113,10 +114,19 @@ def test_line_splitter_joins_lines_across_chunks(chunks: list[bytes]) -> None:
     assert lines == [b"a", b"bb", b"c"]
 
 
-def test_line_splitter_refuses_a_line_past_its_limit_before_it_ends() -> None:
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        pytest.param([b"12345"], id="one-chunk"),
+        pytest.param([b"12", b"34", b"5"], id="trickled"),
+        pytest.param([b"1\n12345\n"], id="a-middle-line"),
+    ],
+)
+def test_line_splitter_refuses_a_line_past_its_limit(chunks: list[bytes]) -> None:
     splitter = LineSplitter(max_line_bytes=4)
     with pytest.raises(SeedError, match="longer than 4 bytes"):
-        splitter.feed(b"12345")
+        for chunk in chunks:
+            splitter.feed(chunk)
 
 
 def _stream(*lines: str) -> Iterator[bytes]:

@@ -97,21 +97,35 @@ def _json(line: bytes, source: str, number: int) -> Any:
 
 
 class LineSplitter:
-    """Cuts a byte stream into lines as chunks arrive; no line may exceed ``max_line_bytes``."""
+    """Cuts a byte stream into lines as chunks arrive; no line may exceed ``max_line_bytes``.
+
+    A line cut over many chunks is kept in pieces and joined once, so a body trickled a few
+    bytes at a time costs no more than one sent whole.
+    """
 
     def __init__(self, max_line_bytes: int) -> None:
         self._max = max_line_bytes
-        self._rest = b""
+        self._pieces: list[bytes] = []
+        self._size = 0
 
     def feed(self, chunk: bytes) -> list[bytes]:
         """The lines completed by ``chunk``."""
-        lines = (self._rest + chunk).split(b"\n")
-        self._rest = lines.pop()
-        if len(self._rest) > self._max or any(len(line) > self._max for line in lines):
+        first, newline, rest = chunk.partition(b"\n")
+        self._size += len(first)
+        if self._size > self._max:
             raise SeedError(f"a line is longer than {self._max} bytes")
+        self._pieces.append(first)
+        if not newline:
+            return []
+        lines = [b"".join(self._pieces), *rest.split(b"\n")]
+        last = lines.pop()
+        if len(last) > self._max or any(len(line) > self._max for line in lines):
+            raise SeedError(f"a line is longer than {self._max} bytes")
+        self._pieces, self._size = [last], len(last)
         return lines
 
     def close(self) -> list[bytes]:
         """The last line, if the stream did not end with a newline."""
-        rest, self._rest = self._rest, b""
+        rest = b"".join(self._pieces)
+        self._pieces, self._size = [], 0
         return [rest] if rest else []
