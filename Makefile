@@ -2,7 +2,7 @@
 # in a fresh venv.
 PYTHON ?= python
 
-.PHONY: install test lint types check bench coverage mutations
+.PHONY: install test lint types check bench bench-quick coverage mutations
 
 install:
 	$(PYTHON) -m pip install -e '.[test]'
@@ -19,9 +19,13 @@ types:
 
 check: lint types test
 
+# The server benchmark needs wrk on PATH (apt-get install -y wrk); see BENCHMARKS.md.
 bench:
-	$(PYTHON) bench/bench_server.py
+	$(PYTHON) bench/bench_server.py --json bench-results.json
 	$(PYTHON) bench/bench_plugin.py
+
+bench-quick:
+	$(PYTHON) bench/bench_server.py --quick
 
 coverage:
 	coverage run -m pytest -p no:xdist

@@ -29,11 +29,12 @@ from starlette.types import ASGIApp
 from tracking_mock.app import create_app, mock_state_of
 from tracking_mock.cli import console_log
 from tracking_mock.models import SeedEvent
-from tracking_mock.seed import Seed
+from tracking_mock.seed import Seed, load_seed
 from tracking_mock.server import ServerThread
 from tracking_mock.settings import Settings
+from tracking_mock.store import Store
 from tracking_mock.validation import decode_json, validate_event
-from workload import ACCOUNT, API_KEY, bench_account, event_body, seed_events
+from workload import ACCOUNT, API_KEY, bench_account, event_body, query_shape, seed_events
 
 _UNAUTHORIZED = b'{"success":false,"error":"Unauthorized: unknown client key"}'
 
@@ -53,11 +54,15 @@ def mock_app(events: int, log_level: str = Settings().log_level) -> ASGIApp:
 
 
 def bare_app(bodies: dict[str, str]) -> ASGIApp:
-    """Fixed answers keyed by method and query string, behind the mock's kind of auth check."""
+    """Fixed answers keyed by method and query shape, behind the mock's kind of auth check.
+
+    Each workload sends a different query on every request; its parameter names (the
+    shape) pick the answer the mock gave to one request of that workload.
+    """
     keys = {API_KEY: ACCOUNT}
     answers = {
-        (method_query.split(" ", 1)[0], method_query.split(" ", 1)[1].encode("latin-1")): body
-        for method_query, body in ((k, v.encode()) for k, v in bodies.items())
+        (method_shape.split(" ", 1)[0], method_shape.split(" ", 1)[1]): body
+        for method_shape, body in ((k, v.encode()) for k, v in bodies.items())
     }
 
     async def events(request: Request) -> Response:
@@ -67,7 +72,8 @@ def bare_app(bodies: dict[str, str]) -> ASGIApp:
             return Response(_UNAUTHORIZED, 401, media_type="application/json")
         if request.method == "POST":
             await request.body()
-        body = answers[(request.method, request.scope["query_string"])]
+        shape = query_shape(request.scope["query_string"].decode("latin-1"))
+        body = answers[(request.method, shape)]
         return Response(body, media_type="application/json")
 
     return Starlette(routes=[Route("/tracking/events", events, methods=["GET", "POST"])])
@@ -123,6 +129,19 @@ def measure_memory(count: int, use_tracemalloc: bool) -> dict[str, float]:
     return {"events": count, "bytes": after - before, "seconds": elapsed}
 
 
+def measure_load(path: Path) -> dict[str, float]:
+    """Seconds (wall and CPU) and peak RSS to load a fixture file into a store."""
+    started, cpu = time.perf_counter(), time.process_time()
+    store = Store(load_seed([path]).accounts)
+    count = sum(store.counts().values())
+    return {
+        "events": count,
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--max-seconds", type=float, default=900.0)
@@ -135,11 +154,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     memory = modes.add_parser("memory", help="print bytes kept for N stored events (JSON)")
     memory.add_argument("--events", type=int, required=True)
     memory.add_argument("--tracemalloc", action="store_true")
+    load = modes.add_parser("load", help="print the time and peak RSS to load a fixture (JSON)")
+    load.add_argument("--path", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.mode == "mock":
         return serve(mock_app(args.events, args.log_level), args.max_seconds)
     if args.mode == "bare":
         return serve(bare_app(json.loads(args.bodies.read_text())), args.max_seconds)
+    if args.mode == "load":
+        print(json.dumps(measure_load(args.path)), flush=True)
+        return 0
     print(json.dumps(measure_memory(args.events, args.tracemalloc)), flush=True)
     return 0
 

@@ -1,9 +1,10 @@
 """Time and profile one scenario by calling the ASGI apps directly (no sockets, no uvicorn).
 
 What is left is the app's own cost per request, which the wrk ratios dilute with the
-server's. ``--profile`` prints the cProfile functions with the most cumulative time.
+server's. GET workloads cycle through 1,000 targets about random events, as the wrk scripts
+do. ``--profile`` prints the cProfile functions with the most own time.
 
-    /work/venv/bin/python bench/profile_app.py --events 10000 --scenario "GET first page"
+    python bench/profile_app.py --events 10000 --scenario "GET selective filter (random orderId)"
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import itertools
 import pstats
+import random
 import sys
 import time
 from collections.abc import Sequence
@@ -20,9 +23,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message
 
 from launch import bare_app, mock_app
-from workload import API_KEY, POST_BODY, get_scenarios
-
-POST_SCENARIO = "POST /tracking/events"
+from workload import API_KEY, FIRST_PAGE, POST_EXAMPLE, POST_SCENARIO, example_target, query_shape
 
 
 async def call(app: ASGIApp, method: str, target: str, body: bytes) -> bytes:
@@ -63,9 +64,11 @@ async def call(app: ASGIApp, method: str, target: str, body: bytes) -> bytes:
     return b"".join(chunks)
 
 
-async def per_request_us(app: ASGIApp, method: str, target: str, body: bytes, n: int) -> float:
+async def per_request_us(
+    app: ASGIApp, method: str, targets: Sequence[str], body: bytes, n: int
+) -> float:
     started = time.perf_counter()
-    for _ in range(n):
+    for target in itertools.islice(itertools.cycle(targets), n):
         await call(app, method, target, body)
     return (time.perf_counter() - started) / n * 1e6
 
@@ -73,24 +76,31 @@ async def per_request_us(app: ASGIApp, method: str, target: str, body: bytes, n:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--scenario", default="GET first page")
+    parser.add_argument("--scenario", default=FIRST_PAGE)
     parser.add_argument("--requests", type=int, default=5_000)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
-    targets = get_scenarios(args.events)
     post = args.scenario == POST_SCENARIO
-    method, target = ("POST", "/tracking/events") if post else ("GET", targets[args.scenario])
-    body = POST_BODY.encode() if post else b""
+    rng = random.Random(1)
+    targets = (
+        ["/tracking/events"]
+        if post
+        else [
+            example_target(args.scenario, args.events, rng.randrange(args.events))
+            for _ in range(1000)
+        ]
+    )
+    method = "POST" if post else "GET"
+    body = POST_EXAMPLE.encode() if post else b""
     mock = mock_app(args.events)
-    sample = asyncio.run(call(mock, method, target, body))
-    query = target.partition("?")[2]
-    bare = bare_app({f"{method} {query}": sample.decode()})
+    sample = asyncio.run(call(mock, method, targets[0], body))
+    bare = bare_app({f"{method} {query_shape(targets[0].partition('?')[2])}": sample.decode()})
     # Interleave, and keep the best of three: the machine is shared.
     figures: dict[str, list[float]] = {"mock": [], "bare": []}
     for _ in range(3):
         for name, app in (("mock", mock), ("bare", bare)):
             figures[name].append(
-                asyncio.run(per_request_us(app, method, target, body, args.requests))
+                asyncio.run(per_request_us(app, method, targets, body, args.requests))
             )
     mock_us, bare_us = min(figures["mock"]), min(figures["bare"])
     print(
@@ -100,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
-        asyncio.run(per_request_us(mock, method, target, body, args.requests))
+        asyncio.run(per_request_us(mock, method, targets, body, args.requests))
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     return 0

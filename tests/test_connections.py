@@ -201,7 +201,9 @@ def test_out_of_descriptors_the_log_stays_calm_and_serving_resumes(tmp_path: Any
         if process.poll() is None:
             process.kill()
             process.communicate(timeout=DEADLINE)
-    assert 1 <= stderr.count(ACCEPT_ERROR) <= 3, stderr[:2000]
+    # asyncio reports each failed accept (throttled to a line per interval); uvloop, the
+    # default stack, retries in silence. Either way the log stays calm.
+    assert stderr.count(ACCEPT_ERROR) <= 3, stderr[:2000]
     assert "Traceback" not in stderr, stderr[:5000]
     assert len(stderr) < 5000
 

@@ -256,7 +256,9 @@ accounts:
     ("setup", "message"),
     [
         pytest.param("missing", r"missing.yaml: no such file or folder", id="missing-file"),
-        pytest.param("empty-dir", r"no .yaml or .yml files in this folder", id="empty-folder"),
+        pytest.param(
+            "empty-dir", r"no .yaml, .yml or .jsonl files in this folder", id="empty-folder"
+        ),
         pytest.param("binary", r"cannot read|invalid YAML", id="not-text"),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -9,8 +10,10 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from starlette.types import Receive, Scope, Send
 
 from tracking_mock import DEFAULT_API_KEY, Settings, create_app, mock_state_of
+from tracking_mock.handlers import CONNECTION_SCOPE_KEY
 from tracking_mock.server import ServerThread, bind
 from tracking_mock.state import MockState
 
@@ -19,11 +22,45 @@ from .helpers import EMPTY_SEED
 AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
 
 
-@pytest.fixture
-def served() -> Iterator[tuple[str, MockState]]:
+STACKS = {"default": ("auto", "auto"), "pure-python": ("asyncio", "h11")}
+"""The default (uvloop + httptools where installed) and the stack left where they are not."""
+
+
+@pytest.fixture(params=list(STACKS))
+def served(request: pytest.FixtureRequest) -> Iterator[tuple[str, MockState]]:
     app = create_app(Settings(), seed=EMPTY_SEED)
-    with ServerThread(app, start_timeout=10, stop_timeout=5) as server:
+    loop, http = STACKS[request.param]
+    with ServerThread(app, loop=loop, http=http, start_timeout=10, stop_timeout=5) as server:
         yield server.url, mock_state_of(app)
+
+
+async def _stack_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """Answers with the class of the running loop and the module of uvicorn's protocol."""
+    connection = scope[CONNECTION_SCOPE_KEY]
+    loop = type(asyncio.get_running_loop())
+    body = f"{loop.__module__}.{loop.__name__} {type(connection).__module__}".encode()
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": body})
+
+
+@pytest.mark.parametrize(
+    ("stack", "loop_class", "protocol_module"),
+    [
+        pytest.param("default", "uvloop.Loop", "uvicorn.protocols.http.httptools_impl"),
+        pytest.param(
+            "pure-python",
+            "asyncio.unix_events._UnixSelectorEventLoop",
+            "uvicorn.protocols.http.h11_impl",
+        ),
+    ],
+)
+def test_the_server_runs_on_the_loop_and_parser_it_names(
+    stack: str, loop_class: str, protocol_module: str
+) -> None:
+    loop, http = STACKS[stack]
+    with ServerThread(_stack_app, loop=loop, http=http, start_timeout=10, stop_timeout=5) as server:
+        answer = httpx.get(server.url, timeout=5)
+    assert answer.text == f"{loop_class} {protocol_module}"
 
 
 def test_binds_loopback_on_a_free_port(served: tuple[str, MockState]) -> None:

@@ -22,6 +22,7 @@ from .errors import BadRequest, NotFound, SeedError
 from .models import AccountSpec
 from .responses import JSONResponse
 from .seed import parse_account
+from .seed_jsonl import NDJSON_MEDIA_TYPES, EventLines, LineSplitter
 from .state import MockState
 from .store import Account
 
@@ -107,6 +108,23 @@ def _server_settings(state: MockState) -> dict[str, Any]:
         "allowedHosts": list(settings.allowed_hosts),
         "cors": list(settings.cors_origins),
     }
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").partition(";")[0].strip().lower()
+
+
+async def _event_lines(request: Request, state: MockState, name: str) -> AccountSpec:
+    """A JSON Lines body as an account spec of events; each line within the body limit."""
+    splitter = LineSplitter(state.settings.max_body_bytes)
+    events = EventLines(name, "body", max_events=limits.SEED_LINES_MAX)
+    call = call_context(request.scope)
+    async for chunk in request.stream():
+        if call.body is None:
+            call.body = chunk  # the journal keeps the start of it
+        events.feed(splitter.feed(chunk))
+    events.feed(splitter.close())
+    return AccountSpec(name, (), {}, {}, tuple(events.events))
 
 
 async def health(request: Request) -> Response:
@@ -225,13 +243,18 @@ async def account(request: Request) -> Response:
 
 
 async def seed_account(request: Request) -> Response:
-    """POST ``/_mock/accounts/{name}/seed``: add campaigns, metrics and events (fixture shape)."""
+    """POST ``/_mock/accounts/{name}/seed``: add campaigns, metrics and events (fixture shape).
+
+    As ``application/x-ndjson``, the body is event lines, read and checked as they arrive.
+    """
     state = mock_state(request)
     name = request.path_params["name"]
     _account(state, name)
-    body = await _body(request, state)
     try:
-        spec: AccountSpec = parse_account(name, body)
+        if _media_type(request) in NDJSON_MEDIA_TYPES:
+            spec: AccountSpec = await _event_lines(request, state, name)
+        else:
+            spec = parse_account(name, await _body(request, state))
     except SeedError as exc:
         raise BadRequest(str(exc)) from None
     state.store.merge_into(name, spec)  # an event id taken already is a Conflict (409)

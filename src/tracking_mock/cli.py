@@ -109,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         action="extend",
         metavar="PATH",
-        help="YAML files or folders; replace the bundled accounts and their sk_test_default key",
+        help="YAML or JSON Lines files, or folders; replace the bundled accounts and their "
+        "sk_test_default key",
     )
     parser.add_argument(
         "--api-key",

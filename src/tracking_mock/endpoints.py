@@ -6,6 +6,7 @@ import asyncio
 import logging
 import math
 import re
+import time
 from typing import Any, cast
 
 from starlette.requests import ClientDisconnect, Request
@@ -78,19 +79,22 @@ def authenticate(request: Request, state: MockState, call: CallContext) -> Accou
 async def _hold(request: Request, seconds: float) -> None:
     """Wait out an injected delay; a bodiless call whose client hangs up meanwhile ends (499).
 
+    It waits at least ``seconds``: uvloop's timers step in milliseconds and may fire early.
     Only a call without a body can listen for the hang-up: listening reads the body.
     """
-    if request.method not in ("GET", "HEAD"):
-        await asyncio.sleep(seconds)
-        return
-    receive = request.receive
-    try:
-        async with asyncio.timeout(seconds):
-            while (await receive())["type"] != "http.disconnect":
-                pass
-    except TimeoutError:
-        return
-    raise ClientDisconnect
+    deadline = time.perf_counter() + seconds
+    listen = request.method in ("GET", "HEAD")
+    while (left := deadline - time.perf_counter()) > 0:
+        if not listen:
+            await asyncio.sleep(left)
+            continue
+        try:
+            async with asyncio.timeout(left):
+                while (await request.receive())["type"] != "http.disconnect":
+                    pass
+        except TimeoutError:
+            continue
+        raise ClientDisconnect
 
 
 async def admit(request: Request, state: MockState, call: CallContext) -> Account:

@@ -1,45 +1,41 @@
-"""One account's events and the indexes that keep listing cheap at any size.
+"""One account's events, their lookup tables, and the filter index that keeps listing cheap.
 
 Not thread-safe on its own: ``Store`` holds the lock around every call.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 
 from . import pagination
 from .errors import BadRequest
+from .eventindex import FilterIndex
 from .models import Event, ListQuery, Page
 
-_COUNT_CACHE_SIZE = 64
-"""Filtered totals kept per log; each new event is matched against every one of them."""
-_EMPTY: list[Event] = []
-
-
-def _insert(events: list[Event], event: Event) -> None:
-    # A new event is nearly always the newest (orders grow with the clock and a sequence),
-    # so appending is the common case; insort only when it is not.
-    if not events or events[-1].order <= event.order:
-        events.append(event)
-    else:
-        insort(events, event, key=pagination.ORDER)
+_COPY_MAX = 1024
+"""Up to this many matches, a page's positions are copied out whole (faster than a slice)."""
 
 
 class EventLog:
-    """Events sorted by ``order``, indexed by id, by name and by transaction id."""
+    """Events sorted by ``order``, indexed by id, by transaction id and by every filter term.
+
+    The filter index addresses events by their position in that order. A new event is
+    nearly always the newest (orders grow with the clock and a sequence) and takes the next
+    position; one stored older than the newest (a clock frozen in the past, a fixture's
+    ``createdAt``) shifts the positions after it, so the index is rebuilt, in one pass,
+    before the next filtered listing.
+    """
 
     def __init__(self) -> None:
         self._all: list[Event] = []
+        self._orders: list[int] = []
+        """``_all``'s orders: a cursor is found by bisecting ints, not calling a key per step."""
         self._by_id: dict[str, Event] = {}
-        self._by_name: dict[str, list[Event]] = {}
         self._by_transaction: dict[str, Event] = {}
-        # totalCount of a filtered listing is one walk of the filter's candidates; following
-        # a cursor repeats the same filter, so the count is kept. A new event updates the
-        # kept counts (one match each) instead of dropping them, or every listing after a POST
-        # would walk again; other changes drop them (``_version``).
-        self._version = 0
-        self._counts: dict[tuple[object, ...], tuple[int, ListQuery, int]] = {}
+        self._index = FilterIndex()
+        self._indexed = True
+        """Whether ``_index`` matches the positions in ``_all``."""
 
     def __len__(self) -> int:
         return len(self._all)
@@ -59,38 +55,45 @@ class EventLog:
     def add(self, event: Event) -> None:
         """Store a new event (its id must be new to this log)."""
         self._by_id[event.id] = event
-        _insert(self._all, event)
-        _insert(self._by_name.setdefault(event.event_name, []), event)
+        events = self._all
+        if not events or events[-1].order <= event.order:
+            if self._indexed:
+                self._index.add(len(events), event)
+            events.append(event)
+            self._orders.append(event.order)
+        else:
+            position = bisect_right(self._orders, event.order)
+            events.insert(position, event)
+            self._orders.insert(position, event.order)
+            self._indexed = False
         self._index_transaction(event)
-        self._count_new(event)
 
     def add_many(self, events: Iterable[Event]) -> None:
-        """Store many new events at once (one sort instead of one insertion each)."""
-        self._version += 1
-        for event in events:
+        """Store many new events at once (one sort and one index pass, not one each)."""
+        batch = sorted(events, key=pagination.ORDER)
+        for event in batch:
             self._by_id[event.id] = event
-            self._all.append(event)
-            self._by_name.setdefault(event.event_name, []).append(event)
-        self._all.sort(key=pagination.ORDER)
-        for events_of_name in self._by_name.values():
-            events_of_name.sort(key=pagination.ORDER)
-        for event in self._all:
             self._index_transaction(event)
+        stored = self._all
+        if batch and stored and stored[-1].order <= batch[0].order and self._indexed:
+            for position, event in enumerate(batch, start=len(stored)):
+                self._index.add(position, event)
+            stored.extend(batch)
+            self._orders.extend(event.order for event in batch)
+            return
+        stored.extend(batch)
+        stored.sort(key=pagination.ORDER)
+        self._orders = [event.order for event in stored]
+        self._reindex()
 
     def replace(self, old: Event, new: Event) -> None:
         """Swap ``old`` for ``new``, which keeps its id and order."""
-        self._version += 1
         self._by_id[new.id] = new
-        self._all[self._position(self._all, old)] = new
-        if old.event_name == new.event_name:
-            named = self._by_name[old.event_name]
-            named[self._position(named, old)] = new
-        else:
-            named = self._by_name[old.event_name]
-            del named[self._position(named, old)]
-            if not named:
-                del self._by_name[old.event_name]
-            insort(self._by_name.setdefault(new.event_name, []), new, key=pagination.ORDER)
+        position = self._position(old)
+        self._all[position] = new
+        if self._indexed:
+            self._index.discard(position, old)
+            self._index.add(position, new)
         old_txn = old.transaction_id
         if old_txn is not None and self._by_transaction.get(old_txn) is old:
             del self._by_transaction[old_txn]
@@ -100,46 +103,41 @@ class EventLog:
 
     def query(self, query: ListQuery) -> Page:
         """One page of ``query`` and its total count."""
-        before: int | None = None
+        end = len(self._all)
         if query.starting_after is not None:
             cursor = self._by_id.get(query.starting_after)
             if cursor is None:
                 raise BadRequest("startingAfter is not the id of one of your events")
-            before = cursor.order
-        sources: Sequence[Sequence[Event]] = (
-            [self._by_name.get(name, _EMPTY) for name in query.event_names]
-            if query.event_names
-            else [self._all]
+            end = self._position(cursor)
+        if not (query.event_names or query.values or query.metadata):
+            window = self._all[max(0, end - query.limit) : end]
+            window.reverse()
+            return Page(nodes=window, total_count=len(self._all))
+        if not self._indexed:
+            self._reindex()
+        matching = self._index.matching(query)
+        events = self._all
+        if isinstance(matching, int):  # one event matches (a selective filter)
+            return Page(nodes=[events[matching]] if matching < end else [], total_count=1)
+        # The matching positions before the cursor: the last ``limit`` of them, newest first.
+        before = matching.rank(end - 1) if end > 0 else 0
+        start = max(0, before - query.limit)
+        positions: Iterable[int] = (
+            matching.to_array()[start:before]
+            if len(matching) <= _COPY_MAX
+            else matching[start:before]
         )
-        nodes = pagination.page(sources, query, before)
-        return Page(nodes=nodes, total_count=self._count(sources, query))
+        nodes = [events[p] for p in positions]
+        nodes.reverse()
+        return Page(nodes=nodes, total_count=len(matching))
 
-    def _count(self, sources: Sequence[Sequence[Event]], query: ListQuery) -> int:
-        if not pagination.needs_scan(query):
-            return pagination.count(sources, query)
-        key = query.filter_key
-        cached = self._counts.get(key)
-        if cached is not None and cached[0] == self._version:
-            return cached[2]
-        total = pagination.count(sources, query)
-        if len(self._counts) >= _COUNT_CACHE_SIZE:
-            self._counts.clear()
-        self._counts[key] = (self._version, query, total)
-        return total
+    def _reindex(self) -> None:
+        self._index.rebuild(self._all)
+        self._indexed = True
 
-    def _count_new(self, event: Event) -> None:
-        """Add ``event`` to each kept total whose filter it matches."""
-        for key, (version, query, total) in list(self._counts.items()):
-            if version != self._version:
-                continue
-            names = query.event_names
-            if (not names or event.event_name in names) and pagination.matches(event, query):
-                self._counts[key] = (version, query, total + 1)
-
-    @staticmethod
-    def _position(events: list[Event], event: Event) -> int:
-        index = bisect_left(events, event.order, key=pagination.ORDER)
-        if index == len(events) or events[index].id != event.id:
+    def _position(self, event: Event) -> int:
+        index = bisect_left(self._orders, event.order)
+        if index == len(self._all) or self._all[index].id != event.id:
             raise LookupError(f"event {event.id} is not where its order says")
         return index
 

@@ -23,3 +23,5 @@ ADMIN_EVENTS_MAX = 100_000
 ADMIN_EVENTS_DEFAULT = 1000
 MAX_SAFE_NUMBER = 2**53 - 1
 """Numbers beyond JavaScript's safe integer range are refused as absurd."""
+SEED_LINES_MAX = 5_000_000
+"""Events one JSON Lines seed request may add."""

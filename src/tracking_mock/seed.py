@@ -32,6 +32,7 @@ _TOKEN_RE = re.compile(r"[\x21-\x7e]{1,256}")
 _ID_RE = re.compile(rf"(?s:.{{1,{limits.STRING_FIELD_MAX_CHARS}}})")
 """Coupon codes, event names and metric ids: the API's string-field limit."""
 _YAML_SUFFIXES = (".yaml", ".yml")
+_FIXTURE_SUFFIXES = (*_YAML_SUFFIXES, ".jsonl")
 _ALLOWED_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "merge")
@@ -110,13 +111,13 @@ def default_fixtures() -> Path:
 
 
 def fixture_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into their ``*.yaml``/``*.yml`` files, in name order."""
+    """Expand folders into their ``*.yaml``/``*.yml``/``*.jsonl`` files, in name order."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in _YAML_SUFFIXES)
+            found = sorted(p for p in path.iterdir() if p.suffix in _FIXTURE_SUFFIXES)
             if not found:
-                raise SeedError(f"{path}: no .yaml or .yml files in this folder")
+                raise SeedError(f"{path}: no .yaml, .yml or .jsonl files in this folder")
             files.extend(found)
         elif path.exists():
             files.append(path)
@@ -128,12 +129,14 @@ def fixture_files(paths: Iterable[Path]) -> list[Path]:
 def load_seed(paths: Sequence[Path] | None = None, *, max_bytes: int | None = None) -> Seed:
     """Load fixture files or folders (default: the bundled fixtures) into one ``Seed``.
 
-    Files larger than ``max_bytes`` are refused before they are read.
+    YAML files larger than ``max_bytes`` are refused before they are read: a YAML document is
+    parsed whole, at several hundred times its size. JSON Lines files are read a line at a
+    time, each line within the API's body limit, their events bounded by ``--max-events``.
     """
     files = fixture_files(paths if paths is not None else [default_fixtures()])
     for file in files:
         size = file.stat().st_size if file.is_file() else 0
-        if max_bytes is not None and size > max_bytes:
+        if max_bytes is not None and size > max_bytes and file.suffix != ".jsonl":
             raise SeedError(
                 f"{file}: {size} bytes is more than the {max_bytes} a fixture file may hold "
                 "(--max-fixture-bytes)"
@@ -142,7 +145,7 @@ def load_seed(paths: Sequence[Path] | None = None, *, max_bytes: int | None = No
     owners: dict[str, str] = {}
     key_owners: dict[str, str] = {}
     for file in files:
-        for spec in parse_fixture(file.read_bytes() if file.is_file() else b"", str(file)):
+        for spec in _parse_file(file):
             if spec.name in owners:
                 raise SeedError(
                     f"{file}: account {spec.name!r} is also defined in {owners[spec.name]}"
@@ -157,6 +160,15 @@ def load_seed(paths: Sequence[Path] | None = None, *, max_bytes: int | None = No
                 key_owners[key] = spec.name
             specs.append(spec)
     return Seed(accounts=tuple(specs), files=tuple(str(f) for f in files))
+
+
+def _parse_file(file: Path) -> list[AccountSpec]:
+    """A fixture file's accounts, by its suffix: JSON Lines, else YAML."""
+    if file.suffix == ".jsonl" and file.is_file():
+        from .seed_jsonl import load_jsonl  # imports this module: loaded on first use
+
+        return [load_jsonl(file)]
+    return parse_fixture(file.read_bytes() if file.is_file() else b"", str(file))
 
 
 def parse_fixture(data: bytes, source: str = "<fixture>") -> list[AccountSpec]:
@@ -461,3 +473,8 @@ def _timestamp(value: object, where: str, name: str = "createdAt") -> float:
     if not 1970 <= moment.year <= 9999:
         raise SeedError(f"{where}{name} must fall between 1970 and 9999")
     return moment.timestamp()
+
+
+def seed_event(raw: object, account: str, ids: set[str]) -> SeedEvent:
+    """Validate one event as a fixture gives it (also used for JSON Lines fixtures)."""
+    return _event(raw, account, ids, "")

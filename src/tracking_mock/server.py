@@ -59,6 +59,8 @@ class ServerThread:
     """One uvicorn server for ``app`` on a thread of its own.
 
     ``log_config=None`` leaves uvicorn's loggers to the caller's logging setup (the CLI's).
+    ``loop`` and ``http`` take uvicorn's names: "auto", or "asyncio"/"uvloop" and
+    "h11"/"httptools".
     """
 
     def __init__(
@@ -69,6 +71,8 @@ class ServerThread:
         *,
         log_level: str = "warning",
         log_config: dict[str, Any] | None = uvicorn.config.LOGGING_CONFIG,
+        loop: str = "auto",
+        http: str = "auto",
         start_timeout: float = 10.0,
         stop_timeout: float = 10.0,
         limits: ConnectionLimits | None = None,
@@ -83,6 +87,10 @@ class ServerThread:
             # uvicorn's own info lines (process started, running on ...) repeat the ready line.
             log_level="warning" if log_level == "info" else log_level,
             log_config=log_config,
+            # "auto" is uvloop and httptools where installed (the package depends on both
+            # where they build), else asyncio and the pure-Python h11.
+            loop=loop,
+            http=http,
             access_log=False,
             lifespan="off",
             ws="none",
@@ -144,7 +152,10 @@ class ServerThread:
 
     def _run(self, sock: socket.socket) -> None:
         try:
-            asyncio.run(self._serve(sock))
+            # Not asyncio.run: it would always make a default asyncio loop, never uvloop.
+            factory = self._server.config.get_loop_factory()
+            with asyncio.Runner(loop_factory=factory) as runner:
+                runner.run(self._serve(sock))
         except BaseException as exc:  # kept for the caller; a thread cannot raise to it
             self.error = exc
 

@@ -113,10 +113,12 @@ def _metadata(raw: object, warnings: list[ContractWarning]) -> dict[str, Metadat
 
 
 def _metadata_value(key: str, value: object, warnings: list[ContractWarning]) -> MetadataValue:
-    field = f"metadata value '{_short(key)}'"
     max_chars = limits.METADATA_VALUE_MAX_CHARS
-    if isinstance(value, str):
-        return _check_text(field, value, max_chars)
+    if isinstance(value, str):  # the common case: checked inline, named only on failure
+        if len(value) <= max_chars and value.isascii():
+            return value
+        return _check_text(f"metadata value '{_short(key)}'", value, max_chars)
+    field = f"metadata value '{_short(key)}'"
     if isinstance(value, list):
         if len(value) > limits.METADATA_LIST_MAX_ITEMS:
             raise BadRequest(f"{field} has more than {limits.METADATA_LIST_MAX_ITEMS} elements")
