@@ -26,8 +26,8 @@ TESTS = [
     "tests/test_recommended_events.py",
     "tests/test_jsnumber.py",
     "tests/test_faults_and_clock.py",
-    "tests/contract/test_contract_decisions.py",
-    "tests/contract/test_official_examples.py",
+    "tests/conformance/test_contract_decisions.py",
+    "tests/conformance/test_official_examples.py",
 ]
 TIMEOUT = 120.0
 _FAILED = re.compile(r"^FAILED (\S+)", re.MULTILINE)
@@ -299,31 +299,31 @@ MUTATIONS = [
     m(
         "signup recipe: userId",
         RECOMMENDED,
-        "contract.py",
+        "recipes.py",
         ('_missing(fields, {"userId": fields.user_id})', "_missing(fields, {})"),
     ),
     m(
         "conversion recipe: transactionId, currency, userId",
         RECOMMENDED,
-        "contract.py",
+        "recipes.py",
         ('                    "currency": fields.currency,\n', ""),
     ),
     m(
         "conversion recipe: currency is 3 letters",
         RECOMMENDED,
-        "contract.py",
+        "recipes.py",
         ('re.compile(r"[A-Za-z]{3}")', 're.compile(r"[A-Za-z]{3,4}")'),
     ),
     m(
         "conversion recipe: value has 2 decimals",
         RECOMMENDED,
-        "contract.py",
+        "recipes.py",
         ("if decimals(fields.value) > 2:", "if decimals(fields.value) > 3:"),
     ),
     m(
         "conversion recipe: type is one of the documented kinds",
         RECOMMENDED,
-        "contract.py",
+        "recipes.py",
         ("if isinstance(kind, str) and kind in CONVERSION_TYPES:", "if isinstance(kind, str):"),
     ),
     m(

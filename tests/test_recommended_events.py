@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tracking_mock.contract import CONVERSION_EVENTS, decimals
+from tracking_mock.recipes import CONVERSION_EVENTS, decimals
 from tracking_mock.validation import validate_event
 
 COMPLETE_CONVERSION: dict[str, Any] = {

@@ -13,7 +13,7 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from tracking_mock import DEFAULT_API_KEY, Settings, create_app, mock_state_of
-from tracking_mock.handlers import CONNECTION_SCOPE_KEY
+from tracking_mock.error_handlers import CONNECTION_SCOPE_KEY
 from tracking_mock.server import ServerThread, bind
 from tracking_mock.state import MockState
 

@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import __version__, limits, render
-from .calls import call_context
 from .endpoints import hash_ids_for, mock_state, read_json
 from .errors import BadRequest, NotFound, SeedError
+from .journal_middleware import call_context
 from .models import AccountSpec
 from .responses import JSONResponse
 from .seed import parse_account

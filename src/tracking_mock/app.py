@@ -10,10 +10,10 @@ from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect
 from starlette.routing import Mount, Route, Router
 
-from . import admin, admin_plan, admin_state, endpoints, handlers, index, inspector, openapi
-from .calls import JournalMiddleware
+from . import admin, admin_plan, admin_state, endpoints, error_handlers, index, inspector, openapi
 from .errors import ApiError
 from .guard import AdminGuard, ApiCors
+from .journal_middleware import JournalMiddleware
 from .proxy import ProxyMiddleware
 from .requestlog import RequestLog
 from .seed import Seed, load_seed
@@ -92,11 +92,11 @@ def create_app(
             ),
         ],
         exception_handlers={
-            ApiError: handlers.api_error,
-            HTTPException: handlers.http_error,
-            endpoints.ConnectionDropped: handlers.connection_dropped,
-            ClientDisconnect: handlers.client_gone,
-            Exception: handlers.server_error,
+            ApiError: error_handlers.api_error,
+            HTTPException: error_handlers.http_error,
+            endpoints.ConnectionDropped: error_handlers.connection_dropped,
+            ClientDisconnect: error_handlers.client_gone,
+            Exception: error_handlers.server_error,
         },
     )
     # `/tracking/events/` is a 404 in the envelope, not a redirect built from the Host header

@@ -13,7 +13,6 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from . import render
-from .calls import CallContext, call_context
 from .errors import (
     BadRequest,
     Forbidden,
@@ -24,6 +23,7 @@ from .errors import (
 )
 from .faults import reason
 from .hints import FIXTURES_REPLACED, refused_key_note
+from .journal_middleware import CallContext, call_context
 from .models import ContractWarning, EventFields
 from .plan.rules import plan_violation_message
 from .responses import JSONResponse

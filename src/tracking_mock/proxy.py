@@ -16,10 +16,10 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import render
-from .calls import CALL_SCOPE_KEY, CallContext, call_context
 from .drift import differences
-from .handlers import CONNECTION_SCOPE_KEY
+from .error_handlers import CONNECTION_SCOPE_KEY
 from .journal import Journal, UpstreamCall
+from .journal_middleware import CALL_SCOPE_KEY, CallContext, call_context
 from .models import ContractWarning
 from .recorder import Recorder
 from .responses import dumps

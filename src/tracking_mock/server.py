@@ -13,7 +13,7 @@ import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .connections import AcceptErrorThrottle, ConnectionLimits, sweep, with_read_deadline
-from .handlers import CONNECTION_SCOPE_KEY
+from .error_handlers import CONNECTION_SCOPE_KEY
 from .settings import Settings
 
 SHUTDOWN_GRACE = 1

@@ -1,7 +1,7 @@
 """Turn untrusted request input into validated records, or raise ``BadRequest``.
 
 Pure: no HTTP, no state. Everything that the API accepts but flags is returned as a
-``ContractWarning`` instead of raised; see ``contract.py`` for the recommended-event rules.
+``ContractWarning`` instead of raised; see ``recipes.py`` for the recommended-event rules.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from urllib.parse import parse_qsl
 import orjson
 
 from . import limits
-from .contract import conversion_type_warnings, missing_value_message, recommended_event_warnings
 from .errors import BadRequest
 from .jsnumber import js_string
 from .models import ContractWarning, EventFields, ListQuery, MetadataValue
+from .recipes import conversion_type_warnings, missing_value_message, recommended_event_warnings
 
 _OPTIONAL_STRINGS = {
     "transactionId": "transaction_id",

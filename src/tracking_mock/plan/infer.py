@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ..contract import decimals
+from ..recipes import decimals
 from .rules import OPTIONAL_FIELDS
 
 MAX_ENUM_VALUES = 10

@@ -16,7 +16,7 @@ CHECK_REFERENCE = re.compile(r"check\[([a-z.-]+)\]")
 def test_every_referenced_test_exists() -> None:
     missing = []
     for file_name, test_name in set(TEST_REFERENCE.findall(FIDELITY)):
-        # A bare file name is under tests/contract/; the mutation table gives full paths.
+        # A bare file name is under tests/conformance/; the mutation table gives full paths.
         path = HERE.parents[1] / file_name if file_name.startswith("tests/") else HERE / file_name
         source = path.read_text(encoding="utf-8")
         if f"def {test_name}(" not in source and f"{test_name} = " not in source:

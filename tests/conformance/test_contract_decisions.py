@@ -9,9 +9,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from tracking_mock import DEFAULT_API_KEY, Settings, create_app, mock_state_of
-from tracking_mock.contract import CONVERSION_TYPES
 from tracking_mock.coupons import coupons_of, generated_id
 from tracking_mock.models import AccountSpec
+from tracking_mock.recipes import CONVERSION_TYPES
 from tracking_mock.seed import Seed, parse_fixture
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}

@@ -12,9 +12,9 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from . import render
-from .calls import call_context
 from .endpoints import mock_state
 from .errors import ApiError
+from .journal_middleware import call_context
 from .responses import JSONResponse
 
 logger = logging.getLogger("tracking_mock")
