@@ -41,7 +41,12 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's chromium (``apt-get install chromium``), headless."""
     if not CHROMIUM.exists():
-        pytest.fail(f"no chromium at {CHROMIUM}: apt-get install -y chromium (as .ci/run does)")
+        # A contributor without chromium still runs the rest of the suite; CI (which sets CI,
+        # and installs chromium) never lets these tests go unrun.
+        message = f"no chromium at {CHROMIUM}: apt-get install -y chromium (as .ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     browser = playwright.chromium.launch(
         executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=LAUNCH_TIMEOUT_MS
     )
