@@ -169,6 +169,9 @@ def test_a_rebinding_page_cannot_read_calls_over_a_real_socket(served: str) -> N
     httpx.post(f"{served}/tracking/events", json=EVENT, headers=AUTH, timeout=5)
     foreign = httpx.get(f"{served}/_mock/calls", headers={"Host": "evil.example"}, timeout=5)
     assert foreign.status_code == 403
+    # The in-process client's name is no pass on a real connection.
+    named = httpx.get(f"{served}/_mock/calls", headers={"Host": "testserver"}, timeout=5)
+    assert named.status_code == 403
     assert "sk_test" not in foreign.text
     assert "Clicks" not in foreign.text
     own = httpx.get(f"{served}/_mock/calls", timeout=5)

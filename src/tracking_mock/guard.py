@@ -21,8 +21,11 @@ from .responses import JSONResponse
 from .settings import Settings
 
 ADMIN_PREFIX = "/_mock"
-LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "testserver"})
-"""Names that always reach this machine (``testserver`` is Starlette's in-process client)."""
+LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
+"""Names that always reach this machine."""
+IN_PROCESS = ("testserver", "testclient")
+"""Starlette's in-process client: the Host it sends, and the client address it gives. A real
+connection never has that client address, so a page at a host named ``testserver`` is refused."""
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 INSPECTOR_PREFIX = ADMIN_PREFIX + "/ui"
 
@@ -81,7 +84,8 @@ class AdminGuard:
         """Why this admin call is refused (status, message), or ``None``."""
         headers = dict(scope["headers"])
         host = headers.get(b"host")
-        if host is not None and not self.host_allowed(_host_name(host.decode("latin-1"))):
+        name = None if host is None else _host_name(host.decode("latin-1"))
+        if name is not None and not (self.host_allowed(name) or _in_process(scope, name)):
             return 403, (
                 "the Host header names neither this server's address nor a loopback name; "
                 "start the server with --allowed-host NAME to allow it"
@@ -102,6 +106,11 @@ class AdminGuard:
             return False  # a DNS name nobody allowed: possibly a rebinding page
         # An address literal cannot be rebound; bound wide, any of this machine's may be used.
         return address.is_loopback or self.bound in WILDCARD_HOSTS
+
+
+def _in_process(scope: Scope, host: str) -> bool:
+    client = scope.get("client")
+    return (host, client[0] if client else None) == IN_PROCESS
 
 
 def _static(scope: Scope) -> bool:
