@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import __version__, limits
+from .. import __version__, fault_spec, limits
 from .inspector import inspector_paths
 from .schema import (
     JSON,
@@ -398,15 +398,8 @@ def admin_document() -> Schema:
                     "type": "object",
                     "required": ["action"],
                     "properties": {
-                        "action": {"enum": ["fail", "delay", "drop", "rate_limit"]},
-                        "status": {"type": "integer", "minimum": 400, "maximum": 599},
-                        "times": {"type": "integer", "minimum": 1},
-                        "seconds": {"type": "number", "minimum": 0, "maximum": 600},
-                        "path": _TEXT,
-                        "method": _TEXT,
-                        "retryAfter": {"type": "number"},
-                        "requests": {"type": "integer", "minimum": 1},
-                        "perSeconds": {"type": "number", "exclusiveMinimum": 0},
+                        "action": {"enum": list(fault_spec.ACTIONS)},
+                        **{name: dict(schema) for name, schema in fault_spec.SCHEMAS.items()},
                     },
                 },
             ),
