@@ -3,67 +3,20 @@
 from __future__ import annotations
 
 from .. import __version__, fault_spec, limits
+from .admin_ops import _NAME_PARAM, _TEXT, _admin_op, _object, _query
+from .admin_state import state_paths
 from .inspector import inspector_paths
 from .schema import (
-    JSON,
     Schema,
     _document_route,
-    _envelope,
     _error_responses,
-    _errors,
     _event_input_properties,
-    _json_response,
     _list_of,
     _metadata_value,
     _ref,
     _schemas,
 )
 
-# The admin surface -------------------------------------------------------------------
-
-
-def _admin_op(
-    operation_id: str,
-    summary: str,
-    data: Schema,
-    *,
-    status: str = "200",
-    errors: tuple[int, ...] = (),
-    parameters: list[Schema] | None = None,
-    body: Schema | None = None,
-) -> Schema:
-    operation: Schema = {
-        "operationId": operation_id,
-        "summary": summary,
-        "responses": {
-            status: _json_response(summary, _envelope(data)),
-            # Any admin call: 401 without the admin token (when set), 403 for a foreign Host.
-            **_errors(*errors, 401, 403),
-        },
-    }
-    if parameters:
-        operation["parameters"] = parameters
-    if body is not None:
-        # A JSON body is required on every admin POST, `{}` at least (see guard.py).
-        operation["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
-    return operation
-
-
-def _object(required: dict[str, Schema], optional: dict[str, Schema] | None = None) -> Schema:
-    return {
-        "type": "object",
-        "required": list(required),
-        "additionalProperties": False,
-        "properties": {**required, **(optional or {})},
-    }
-
-
-def _query(name: str, schema: Schema, required: bool = False) -> Schema:
-    return {"name": name, "in": "query", "required": required, "schema": schema}
-
-
-_NAME_PARAM = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
-_TEXT = {"type": "string"}
 _BODY_ERRORS = (400, 404, 413, 415)
 
 
@@ -434,8 +387,6 @@ def admin_document() -> Schema:
         "/_mock/openapi.json": _document_route("getAdminOpenApiDocument"),
         **inspector_paths(),
     }
-    from .admin_state import state_paths  # it builds on this module's helpers
-
     paths.update(state_paths())
     return {
         "openapi": "3.1.0",
