@@ -6,9 +6,7 @@ every answer is JSON and every error uses the API's envelope.
 
 from __future__ import annotations
 
-import re
 import secrets
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import __version__, limits, render
+from .call_filter import WHOLE_NUMBER, CallMatch
 from .endpoints import hash_ids_for, mock_state, read_json
 from .errors import BadRequest, NotFound, SeedError
 from .fault_spec import FaultSpec
@@ -27,15 +26,12 @@ from .seed_jsonl import NDJSON_MEDIA_TYPES, EventLines, LineSplitter
 from .state import MockState
 from .store import Account
 
-_DIGITS = re.compile(r"[0-9]{1,9}")
-"""Plain ASCII digits only: ``str.isdigit`` also takes '²' and '٣', which ``int`` refuses."""
-
 
 def _query_int(request: Request, name: str, default: int, maximum: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if _DIGITS.fullmatch(raw) is None or not 1 <= int(raw) <= maximum:
+    if WHOLE_NUMBER.fullmatch(raw) is None or not 1 <= int(raw) <= maximum:
         raise BadRequest(f"{name} must be a whole number from 1 to {maximum}")
     return int(raw)
 
@@ -146,23 +142,6 @@ async def reset(request: Request) -> Response:
     return _ok({"reset": name or "all"})
 
 
-def _call_filter(request: Request) -> Callable[[Any], bool]:
-    method = request.query_params.get("method")
-    path = request.query_params.get("path")
-    status = request.query_params.get("status")
-    if status is not None and _DIGITS.fullmatch(status) is None:
-        raise BadRequest("status must be a whole number, such as 200")
-
-    def keep(record: Any) -> bool:
-        return (
-            (method is None or record.method == method.upper())
-            and (path is None or record.path == path)
-            and (status is None or record.status == int(status))
-        )
-
-    return keep
-
-
 async def calls(request: Request) -> Response:
     """GET: the journal, oldest first (``account``, ``method``, ``path``, ``status`` filter it).
 
@@ -173,7 +152,10 @@ async def calls(request: Request) -> Response:
     if request.method == "DELETE":
         state.journal.clear(account)
         return _ok({"cleared": account or "all"})
-    keep = _call_filter(request)
+    try:
+        keep = CallMatch.from_query(request.query_params)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
     records = [r.to_json() for r in state.journal.records(account) if keep(r)]
     return _ok({"nodes": records, "totalCount": len(records)})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import __version__, fault_spec, limits
+from ..call_json import call_schema
 from .admin_ops import _NAME_PARAM, _TEXT, _admin_op, _object, _query
 from .admin_state import state_paths
 from .inspector import inspector_paths
@@ -18,41 +19,6 @@ from .schema import (
 )
 
 _BODY_ERRORS = (400, 404, 413, 415)
-
-
-def _call_record() -> Schema:
-    return _object(
-        {
-            "seq": {"type": "integer"},
-            "time": {"type": "number"},
-            "receivedAt": {"type": "string", "format": "date-time"},
-            "pending": {"type": "boolean"},
-            "method": _TEXT,
-            "path": _TEXT,
-            "query": _TEXT,
-            "headers": {"type": "object", "additionalProperties": _TEXT},
-            "body": {},
-            "bodyTruncated": {"type": "boolean"},
-            "status": {"type": "integer"},
-            "response": {},
-            "responseTruncated": {"type": "boolean"},
-            "account": {"type": ["string", "null"]},
-            "warnings": {
-                "type": "array",
-                "items": _object(
-                    {"code": _TEXT, "message": _TEXT, "note": {"type": "boolean"}},
-                    {"path": {"type": ["string", "null"]}},
-                ),
-            },
-            "fault": {"type": ["string", "null"]},
-            "durationMs": {"type": "number"},
-            "reason": {"type": ["string", "null"]},
-            "upstream": {
-                "type": ["object", "null"],
-                "description": "With --upstream: mockStatus, mockResponse and the drift found.",
-            },
-        }
-    )
 
 
 _TOKEN = {"type": "string", "pattern": "^[\\x21-\\x7e]{1,256}$"}
@@ -280,7 +246,7 @@ def admin_document() -> Schema:
             "get": _admin_op(
                 "listCalls",
                 "The call journal, oldest first",
-                _list_of(_call_record()),
+                _list_of(call_schema()),
                 errors=(400,),
                 parameters=[
                     account_param,
