@@ -42,8 +42,13 @@ class CallMatch:
 
     def __call__(self, call: Filterable) -> bool:
         """Whether ``call`` has every given field."""
-        return (
-            (self.method is None or call.method == self.method.upper())
-            and (self.path is None or call.path == self.path)
-            and (self.status is None or call.status == self.status)
+        return not self.misses(call)
+
+    def misses(self, call: Filterable) -> list[tuple[str, object, object]]:
+        """The given fields ``call`` does not have: ``(name, the call's, the wanted)`` each."""
+        wanted = (
+            ("method", call.method, None if self.method is None else self.method.upper()),
+            ("path", call.path, self.path),
+            ("status", call.status, self.status),
         )
+        return [(name, got, want) for name, got, want in wanted if want is not None and got != want]
