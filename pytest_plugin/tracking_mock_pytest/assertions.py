@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
+from tracking_mock.call_filter import CallMatch
 from tracking_mock.plan.rules import VIOLATION_PREFIX
 
 from .calls import Call
@@ -148,14 +149,8 @@ def check_no_events(events: Sequence[Mapping[str, Any]]) -> None:
 
 
 def _call_diffs(call: Call, method: str | None, path: str | None, status: int | None) -> list[str]:
-    diffs: list[str] = []
-    if method is not None and call.method != method.upper():
-        diffs.append(_diff("method", call.method, method.upper()))
-    if path is not None and call.path != path:
-        diffs.append(_diff("path", call.path, path))
-    if status is not None and call.status != status:
-        diffs.append(_diff("status", call.status, status))
-    return diffs
+    misses = CallMatch(method, path, status).misses(call)
+    return [_diff(name, got, wanted) for name, got, wanted in misses]
 
 
 def call_line(call: Call) -> str:

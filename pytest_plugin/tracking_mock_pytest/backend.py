@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from tracking_mock.fault_spec import FaultSpec
 from tracking_mock.models import AccountSpec
 from tracking_mock.plan import Plan
 
@@ -22,37 +23,6 @@ class AccountRef:
 
     name: str
     key: str
-
-
-class FaultControl(Protocol):
-    """Failures on demand for one account (``tracking_mock.faults.Faults`` has this shape)."""
-
-    def fail_next(
-        self,
-        status: int,
-        *,
-        times: int = 1,
-        path: str | None = None,
-        method: str | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        """Answer the next ``times`` matching calls with ``status`` in the error envelope."""
-
-    def delay_next(
-        self, seconds: float, *, times: int = 1, path: str | None = None, method: str | None = None
-    ) -> None:
-        """Answer the next ``times`` matching calls ``seconds`` late."""
-
-    def drop_next(
-        self, *, times: int = 1, path: str | None = None, method: str | None = None
-    ) -> None:
-        """Close the connection of the next ``times`` matching calls without an answer."""
-
-    def rate_limit(self, requests: int, per_seconds: float) -> None:
-        """Answer 429 past ``requests`` calls in any ``per_seconds`` window."""
-
-    def clear(self) -> None:
-        """Forget queued faults and the rate limit."""
 
 
 class ClockControl(Protocol):
@@ -95,8 +65,11 @@ class Backend(Protocol):
     def seed(self, name: str, spec: AccountSpec) -> None:
         """Add ``spec``'s campaigns, metrics and events to the account."""
 
-    def faults(self, name: str) -> FaultControl:
-        """The account's fault controls."""
+    def add_fault(self, name: str, fault: FaultSpec) -> None:
+        """Queue ``fault`` on the account (``ValueError`` when a value is out of range)."""
+
+    def clear_faults(self, name: str) -> None:
+        """Forget the account's queued faults and its rate limit."""
 
     def clock(self, name: str) -> ClockControl:
         """The account's clock."""

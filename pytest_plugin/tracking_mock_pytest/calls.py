@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
+from tracking_mock.call_filter import CallMatch
+from tracking_mock.call_json import KEPT, read_call
 from tracking_mock.models import ContractWarning
 
 if TYPE_CHECKING:
@@ -44,51 +46,12 @@ class Call:
     @classmethod
     def from_record(cls, record: CallRecord) -> Call:
         """A call from the in-process journal."""
-        return cls(
-            seq=record.seq,
-            method=record.method,
-            path=record.path,
-            query=record.query,
-            headers=record.headers,
-            body=record.body,
-            status=record.status,
-            response=record.response,
-            warnings=record.warnings,
-            fault=record.fault,
-            duration_ms=record.duration_ms,
-            pending=record.pending,
-            reason=record.reason,
-        )
+        return cls(**{name: getattr(record, name) for name in KEPT})
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Call:
         """A call as ``GET /_mock/calls`` renders it."""
-        return cls(
-            seq=int(data["seq"]),
-            method=str(data["method"]),
-            path=str(data["path"]),
-            query=str(data.get("query") or ""),
-            headers=dict(data.get("headers") or {}),
-            body=data.get("body"),
-            status=int(data["status"]),
-            response=data.get("response"),
-            warnings=tuple(
-                ContractWarning(str(w["code"]), str(w["message"]), w.get("path"))
-                for w in data.get("warnings") or ()
-            ),
-            fault=data.get("fault"),
-            duration_ms=float(data.get("durationMs") or 0.0),
-            pending=bool(data.get("pending")),
-            reason=data.get("reason"),
-        )
-
-
-def _matches(call: Call, method: str | None, path: str | None, status: int | None) -> bool:
-    return (
-        (method is None or call.method == method.upper())
-        and (path is None or call.path == path)
-        and (status is None or call.status == status)
-    )
+        return cls(**read_call(data))
 
 
 class Calls(Sequence[Call]):
@@ -158,12 +121,8 @@ class Calls(Sequence[Call]):
         self, method: str | None = None, path: str | None = None, status: int | None = None
     ) -> Calls:
         """A live view of the calls with this method, path (without query) and status."""
-        outer = self._keep
-        return Calls(
-            self._fetch,
-            self._hidden,
-            lambda c: outer(c) and _matches(c, method, path, status),
-        )
+        outer, match = self._keep, CallMatch(method, path, status)
+        return Calls(self._fetch, self._hidden, lambda c: outer(c) and match(c))
 
     def pop(self, index: int = -1) -> Call:
         """Remove a call from view (the newest by default) and return it."""

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tracking_mock.fault_spec import FaultSpec
 from tracking_mock.models import AccountSpec, ContractWarning, Coupon, SeedEvent
 from tracking_mock.plan.rules import VIOLATION_PREFIX
 from tracking_mock.seed import fixture_files, parse_account, parse_fixture
@@ -230,29 +231,34 @@ class TrackingServer:
         retry_after: float | None = None,
     ) -> None:
         """Answer the next ``times`` matching calls with ``status`` in the error envelope."""
-        self._backend.faults(self._name).fail_next(
-            status, times=times, path=path, method=method, retry_after=retry_after
+        fault = FaultSpec(
+            "fail", status, times=times, path=path, method=method, retry_after=retry_after
         )
+        self._backend.add_fault(self._name, fault)
 
     def rate_limit(self, requests: int, per_seconds: float) -> None:
         """Answer 429 with ``Retry-After`` past ``requests`` calls in any ``per_seconds``."""
-        self._backend.faults(self._name).rate_limit(requests, per_seconds)
+        fault = FaultSpec("rate_limit", requests=requests, per_seconds=per_seconds)
+        self._backend.add_fault(self._name, fault)
 
     def delay_next(
         self, seconds: float, *, times: int = 1, path: str | None = None, method: str | None = None
     ) -> None:
         """Hold the next ``times`` matching calls for ``seconds`` before answering."""
-        self._backend.faults(self._name).delay_next(seconds, times=times, path=path, method=method)
+        fault = FaultSpec("delay", seconds=seconds, times=times, path=path, method=method)
+        self._backend.add_fault(self._name, fault)
 
     def drop_next(
         self, *, times: int = 1, path: str | None = None, method: str | None = None
     ) -> None:
         """Close the connection of the next ``times`` matching calls without an answer."""
-        self._backend.faults(self._name).drop_next(times=times, path=path, method=method)
+        self._backend.add_fault(
+            self._name, FaultSpec("drop", times=times, path=path, method=method)
+        )
 
     def clear_faults(self) -> None:
         """Forget queued faults and the rate limit."""
-        self._backend.faults(self._name).clear()
+        self._backend.clear_faults(self._name)
 
     @property
     def clock(self) -> ClockControl:

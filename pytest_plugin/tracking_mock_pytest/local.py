@@ -9,6 +9,7 @@ from typing import Any
 
 from tracking_mock.app import create_app, mock_state_of
 from tracking_mock.errors import Conflict
+from tracking_mock.fault_spec import FaultSpec
 from tracking_mock.models import AccountSpec
 from tracking_mock.plan import Plan, coverage_report
 from tracking_mock.render import event_json
@@ -16,7 +17,7 @@ from tracking_mock.seed import Seed
 from tracking_mock.server import ServerThread
 from tracking_mock.settings import Settings
 
-from .backend import AccountRef, ClockControl, FaultControl, TrackingServerError
+from .backend import AccountRef, ClockControl, TrackingServerError
 from .calls import Call
 
 
@@ -88,8 +89,11 @@ class LocalBackend:
         except Conflict as exc:
             raise ValueError(f"cannot seed this test's account: {exc.message}") from None
 
-    def faults(self, name: str) -> FaultControl:
-        return self.state.store.account(name).faults
+    def add_fault(self, name: str, fault: FaultSpec) -> None:
+        fault.apply(self.state.store.account(name).faults)
+
+    def clear_faults(self, name: str) -> None:
+        self.state.store.account(name).faults.clear()
 
     def clock(self, name: str) -> ClockControl:
         return self.state.store.account(name).clock

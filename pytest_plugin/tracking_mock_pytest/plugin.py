@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .markers import HELP
+
 if TYPE_CHECKING:
     from tracking_mock.settings import Settings
 
@@ -18,8 +20,6 @@ if TYPE_CHECKING:
     from .session import TestRun, TrackingSession
     from .tally import PlanTally
 
-MARKER = "tracking_fixtures"
-PLAN_MARKER = "tracking_plan"
 _RUN_KEY: pytest.StashKey[TestRun] = pytest.StashKey()
 
 
@@ -63,16 +63,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the ``tracking_fixtures`` marker and the fixtures, bound to ``config``."""
-    config.addinivalue_line(
-        "markers",
-        f"{MARKER}(*paths, account=None): seed the test's tracking_server account from these "
-        "fixture files or folders (relative to the test file) before the test runs",
-    )
-    config.addinivalue_line(
-        "markers",
-        f"{PLAN_MARKER}(*paths, mode=None): check the test's tracking_server events against "
-        "these tracking-plan files (relative to the test file); mode: off, warn or enforce",
-    )
+    for line in HELP:
+        config.addinivalue_line("markers", line)
     config.pluginmanager.register(TrackingPlugin(config), "tracking_mock_fixtures")
 
 

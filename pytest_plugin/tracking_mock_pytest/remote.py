@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,11 +9,12 @@ import httpx
 
 from tracking_mock import limits
 from tracking_mock.coupons import coupon_fixture
+from tracking_mock.fault_spec import FaultSpec
 from tracking_mock.models import AccountSpec, SeedEvent
 from tracking_mock.plan import Plan
 from tracking_mock.settings import Settings
 
-from .backend import AccountRef, ClockControl, FaultControl, TrackingServerError
+from .backend import AccountRef, ClockControl, TrackingServerError
 from .calls import Call
 from .overrides import account_options
 
@@ -103,47 +103,6 @@ class AdminClient:
         self._http.close()
 
 
-class RemoteFaults:
-    """``FaultControl`` over ``/_mock/accounts/{name}/faults``."""
-
-    def __init__(self, admin: AdminClient, name: str) -> None:
-        self._admin = admin
-        self._path = f"/_mock/accounts/{name}/faults"
-
-    def _post(self, action: str, **options: Any) -> None:
-        body = {"action": action, **{k: v for k, v in options.items() if v is not None}}
-        self._admin.call("POST", self._path, body)
-
-    def fail_next(
-        self,
-        status: int,
-        *,
-        times: int = 1,
-        path: str | None = None,
-        method: str | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        # The admin surface takes whole seconds, as the header does: round up as local mode does.
-        whole = math.ceil(retry_after) if isinstance(retry_after, float) else retry_after
-        self._post("fail", status=status, times=times, path=path, method=method, retryAfter=whole)
-
-    def delay_next(
-        self, seconds: float, *, times: int = 1, path: str | None = None, method: str | None = None
-    ) -> None:
-        self._post("delay", seconds=seconds, times=times, path=path, method=method)
-
-    def drop_next(
-        self, *, times: int = 1, path: str | None = None, method: str | None = None
-    ) -> None:
-        self._post("drop", times=times, path=path, method=method)
-
-    def rate_limit(self, requests: int, per_seconds: float) -> None:
-        self._post("rate_limit", requests=requests, perSeconds=per_seconds)
-
-    def clear(self) -> None:
-        self._admin.call("DELETE", self._path)
-
-
 class RemoteClock:
     """``ClockControl`` over ``/_mock/accounts/{name}/clock``."""
 
@@ -228,8 +187,11 @@ class RemoteBackend:
     def seed(self, name: str, spec: AccountSpec) -> None:
         self._admin.call("POST", f"/_mock/accounts/{name}/seed", account_body(spec))
 
-    def faults(self, name: str) -> FaultControl:
-        return RemoteFaults(self._admin, name)
+    def add_fault(self, name: str, fault: FaultSpec) -> None:
+        self._admin.call("POST", f"/_mock/accounts/{name}/faults", fault.to_json())
+
+    def clear_faults(self, name: str) -> None:
+        self._admin.call("DELETE", f"/_mock/accounts/{name}/faults")
 
     def clock(self, name: str) -> ClockControl:
         return RemoteClock(self._admin, name)
@@ -282,7 +244,10 @@ class SharedKeyBackend:
     def seed(self, name: str, spec: AccountSpec) -> None:
         raise self._unsupported()
 
-    def faults(self, name: str) -> FaultControl:
+    def add_fault(self, name: str, fault: FaultSpec) -> None:
+        raise self._unsupported()
+
+    def clear_faults(self, name: str) -> None:
         raise self._unsupported()
 
     def clock(self, name: str) -> ClockControl:

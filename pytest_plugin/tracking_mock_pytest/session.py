@@ -17,7 +17,7 @@ from .backend import Backend, TrackingServerError
 from .calls import Call
 from .forensics import format_calls
 from .handle import TrackingServer, merge_specs, read_fixtures
-from .plugin import MARKER, PLAN_MARKER
+from .markers import MARKER, PLAN_MARKER
 from .tally import PlanTally
 
 

@@ -6,9 +6,7 @@ every answer is JSON and every error uses the API's envelope.
 
 from __future__ import annotations
 
-import re
 import secrets
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -16,8 +14,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import __version__, limits, render
+from .call_filter import WHOLE_NUMBER, CallMatch
 from .endpoints import hash_ids_for, mock_state, read_json
 from .errors import BadRequest, NotFound, SeedError
+from .fault_spec import FaultSpec
 from .journal_middleware import call_context
 from .models import AccountSpec
 from .responses import JSONResponse
@@ -26,30 +26,12 @@ from .seed_jsonl import NDJSON_MEDIA_TYPES, EventLines, LineSplitter
 from .state import MockState
 from .store import Account
 
-_DIGITS = re.compile(r"[0-9]{1,9}")
-"""Plain ASCII digits only: ``str.isdigit`` also takes '²' and '٣', which ``int`` refuses."""
-
-# Fault fields as JSON names them, and the keyword each becomes.
-_FAULT_FIELDS: dict[str, dict[str, str]] = {
-    "fail": {
-        "status": "status",
-        "times": "times",
-        "path": "path",
-        "method": "method",
-        "retryAfter": "retry_after",
-    },
-    "delay": {"seconds": "seconds", "times": "times", "path": "path", "method": "method"},
-    "drop": {"times": "times", "path": "path", "method": "method"},
-    "rate_limit": {"requests": "requests", "perSeconds": "per_seconds"},
-}
-_REQUIRED_FAULT_FIELDS = {"fail": "status", "delay": "seconds", "rate_limit": "requests"}
-
 
 def _query_int(request: Request, name: str, default: int, maximum: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if _DIGITS.fullmatch(raw) is None or not 1 <= int(raw) <= maximum:
+    if WHOLE_NUMBER.fullmatch(raw) is None or not 1 <= int(raw) <= maximum:
         raise BadRequest(f"{name} must be a whole number from 1 to {maximum}")
     return int(raw)
 
@@ -160,23 +142,6 @@ async def reset(request: Request) -> Response:
     return _ok({"reset": name or "all"})
 
 
-def _call_filter(request: Request) -> Callable[[Any], bool]:
-    method = request.query_params.get("method")
-    path = request.query_params.get("path")
-    status = request.query_params.get("status")
-    if status is not None and _DIGITS.fullmatch(status) is None:
-        raise BadRequest("status must be a whole number, such as 200")
-
-    def keep(record: Any) -> bool:
-        return (
-            (method is None or record.method == method.upper())
-            and (path is None or record.path == path)
-            and (status is None or record.status == int(status))
-        )
-
-    return keep
-
-
 async def calls(request: Request) -> Response:
     """GET: the journal, oldest first (``account``, ``method``, ``path``, ``status`` filter it).
 
@@ -187,7 +152,10 @@ async def calls(request: Request) -> Response:
     if request.method == "DELETE":
         state.journal.clear(account)
         return _ok({"cleared": account or "all"})
-    keep = _call_filter(request)
+    try:
+        keep = CallMatch.from_query(request.query_params)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
     records = [r.to_json() for r in state.journal.records(account) if keep(r)]
     return _ok({"nodes": records, "totalCount": len(records)})
 
@@ -271,36 +239,15 @@ async def faults(request: Request) -> Response:
     if request.method == "DELETE":
         target.faults.clear()
         return _ok({"cleared": target.name})
-    body = await _body(request, state)
-    action = body.pop("action", None)
-    actions: dict[str, Callable[..., None]] = {
-        "fail": target.faults.fail_next,
-        "delay": target.faults.delay_next,
-        "drop": target.faults.drop_next,
-        "rate_limit": target.faults.rate_limit,
-    }
-    if not isinstance(action, str) or action not in actions:
-        raise BadRequest("action must be one of fail, delay, drop, rate_limit")
-    fields = _FAULT_FIELDS[action]
-    unknown = sorted(set(body) - set(fields))
-    if unknown:
-        raise BadRequest(
-            f"bad {action} fault: unknown field {unknown[0]!r} (it takes {', '.join(fields)})"
-        )
-    required = _REQUIRED_FAULT_FIELDS.get(action)
-    if action == "rate_limit" and "perSeconds" not in body:
-        required = "perSeconds"
-    if required is not None and required not in body:
-        raise BadRequest(f"bad {action} fault: {required} is required")
-    retry_after = body.get("retryAfter")
-    if retry_after is not None and (type(retry_after) is not int or retry_after < 0):
-        # Over HTTP it is the header's own form: whole seconds (the plugin rounds up).
-        raise BadRequest("bad fail fault: retryAfter must be a whole number of seconds, 0 or more")
     try:
-        actions[action](**{fields[name]: value for name, value in body.items()})
+        spec = FaultSpec.from_json(await _body(request, state))
     except ValueError as exc:
-        raise BadRequest(f"bad {action} fault: {exc}") from None
-    return _ok({"account": target.name, "action": action})
+        raise BadRequest(str(exc)) from None
+    try:
+        spec.apply(target.faults)
+    except ValueError as exc:
+        raise BadRequest(f"bad {spec.action} fault: {exc}") from None
+    return _ok({"account": target.name, "action": spec.action})
 
 
 def _moment(value: object) -> datetime | None:

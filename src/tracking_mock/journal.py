@@ -8,9 +8,9 @@ from collections import deque
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from .call_json import call_json
 from .models import ContractWarning
 from .recording import bounded, readable, shown_headers
-from .render import iso_timestamp
 
 
 class UpstreamCall(NamedTuple):
@@ -78,30 +78,8 @@ class CallRecord(NamedTuple):
         return readable(self.raw_response, self.response_truncated)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "time": self.time,
-            "receivedAt": iso_timestamp(int(self.time * 1_000_000)),
-            "pending": self.pending,
-            "method": self.method,
-            "path": self.path,
-            "query": self.query,
-            "headers": self.headers,
-            "body": self.body,
-            "bodyTruncated": self.body_truncated,
-            "status": self.status,
-            "response": self.response,
-            "responseTruncated": self.response_truncated,
-            "account": self.account,
-            "warnings": [
-                {"code": w.code, "message": w.message, "note": w.note, "path": w.path}
-                for w in self.warnings
-            ],
-            "fault": self.fault,
-            "durationMs": round(self.duration_ms, 3),
-            "reason": self.reason,
-            "upstream": None if self.upstream is None else self.upstream.to_json(),
-        }
+        """The call as ``GET /_mock/calls`` renders it (the shape is ``call_json``'s)."""
+        return call_json(self)
 
 
 class Journal:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..call_filter import CallMatch
 from ..errors import BadRequest
 from ..journal import CallRecord
 from ..render import iso_timestamp
@@ -17,7 +18,11 @@ FILTERS = ("account", "method", "status", "path", "warning", "q")
 
 @dataclass(frozen=True, slots=True)
 class CallFilter:
-    """What the inspector's filter bar asks for; every given field must match (AND)."""
+    """What the inspector's filter bar asks for; every given field must match (AND).
+
+    The method is ``CallMatch``'s; the path and status are looser here (a part of the path, a
+    status class), as a search bar's are.
+    """
 
     account: str | None = None
     method: str | None = None
@@ -42,13 +47,13 @@ class CallFilter:
     def predicate(self) -> Callable[[CallRecord], bool]:
         """A test of one record against every given field."""
         status = _status_test(self.status) if self.status is not None else None
-        method = self.method.upper() if self.method is not None else None
+        method = CallMatch(method=self.method)
         text = self.q.lower() if self.q is not None else None
 
         def keep(record: CallRecord) -> bool:
             return (
                 (self.account is None or record.account == self.account)
-                and (method is None or record.method == method)
+                and method(record)
                 and (status is None or status(record))
                 and (self.path is None or self.path in record.path)
                 and (self.warning is None or _has_warning(record, self.warning))

@@ -2,104 +2,23 @@
 
 from __future__ import annotations
 
-from .. import __version__, limits
+from .. import __version__, fault_spec, limits
+from ..call_json import call_schema
+from .admin_ops import _NAME_PARAM, _TEXT, _admin_op, _object, _query
+from .admin_state import state_paths
 from .inspector import inspector_paths
 from .schema import (
-    JSON,
     Schema,
     _document_route,
-    _envelope,
     _error_responses,
-    _errors,
     _event_input_properties,
-    _json_response,
     _list_of,
     _metadata_value,
     _ref,
     _schemas,
 )
 
-# The admin surface -------------------------------------------------------------------
-
-
-def _admin_op(
-    operation_id: str,
-    summary: str,
-    data: Schema,
-    *,
-    status: str = "200",
-    errors: tuple[int, ...] = (),
-    parameters: list[Schema] | None = None,
-    body: Schema | None = None,
-) -> Schema:
-    operation: Schema = {
-        "operationId": operation_id,
-        "summary": summary,
-        "responses": {
-            status: _json_response(summary, _envelope(data)),
-            # Any admin call: 401 without the admin token (when set), 403 for a foreign Host.
-            **_errors(*errors, 401, 403),
-        },
-    }
-    if parameters:
-        operation["parameters"] = parameters
-    if body is not None:
-        # A JSON body is required on every admin POST, `{}` at least (see guard.py).
-        operation["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
-    return operation
-
-
-def _object(required: dict[str, Schema], optional: dict[str, Schema] | None = None) -> Schema:
-    return {
-        "type": "object",
-        "required": list(required),
-        "additionalProperties": False,
-        "properties": {**required, **(optional or {})},
-    }
-
-
-def _query(name: str, schema: Schema, required: bool = False) -> Schema:
-    return {"name": name, "in": "query", "required": required, "schema": schema}
-
-
-_NAME_PARAM = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
-_TEXT = {"type": "string"}
 _BODY_ERRORS = (400, 404, 413, 415)
-
-
-def _call_record() -> Schema:
-    return _object(
-        {
-            "seq": {"type": "integer"},
-            "time": {"type": "number"},
-            "receivedAt": {"type": "string", "format": "date-time"},
-            "pending": {"type": "boolean"},
-            "method": _TEXT,
-            "path": _TEXT,
-            "query": _TEXT,
-            "headers": {"type": "object", "additionalProperties": _TEXT},
-            "body": {},
-            "bodyTruncated": {"type": "boolean"},
-            "status": {"type": "integer"},
-            "response": {},
-            "responseTruncated": {"type": "boolean"},
-            "account": {"type": ["string", "null"]},
-            "warnings": {
-                "type": "array",
-                "items": _object(
-                    {"code": _TEXT, "message": _TEXT, "note": {"type": "boolean"}},
-                    {"path": {"type": ["string", "null"]}},
-                ),
-            },
-            "fault": {"type": ["string", "null"]},
-            "durationMs": {"type": "number"},
-            "reason": {"type": ["string", "null"]},
-            "upstream": {
-                "type": ["object", "null"],
-                "description": "With --upstream: mockStatus, mockResponse and the drift found.",
-            },
-        }
-    )
 
 
 _TOKEN = {"type": "string", "pattern": "^[\\x21-\\x7e]{1,256}$"}
@@ -327,7 +246,7 @@ def admin_document() -> Schema:
             "get": _admin_op(
                 "listCalls",
                 "The call journal, oldest first",
-                _list_of(_call_record()),
+                _list_of(call_schema()),
                 errors=(400,),
                 parameters=[
                     account_param,
@@ -398,15 +317,8 @@ def admin_document() -> Schema:
                     "type": "object",
                     "required": ["action"],
                     "properties": {
-                        "action": {"enum": ["fail", "delay", "drop", "rate_limit"]},
-                        "status": {"type": "integer", "minimum": 400, "maximum": 599},
-                        "times": {"type": "integer", "minimum": 1},
-                        "seconds": {"type": "number", "minimum": 0, "maximum": 600},
-                        "path": _TEXT,
-                        "method": _TEXT,
-                        "retryAfter": {"type": "number"},
-                        "requests": {"type": "integer", "minimum": 1},
-                        "perSeconds": {"type": "number", "exclusiveMinimum": 0},
+                        "action": {"enum": list(fault_spec.ACTIONS)},
+                        **{name: dict(schema) for name, schema in fault_spec.SCHEMAS.items()},
                     },
                 },
             ),
@@ -441,8 +353,6 @@ def admin_document() -> Schema:
         "/_mock/openapi.json": _document_route("getAdminOpenApiDocument"),
         **inspector_paths(),
     }
-    from .admin_state import state_paths  # it builds on this module's helpers
-
     paths.update(state_paths())
     return {
         "openapi": "3.1.0",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .admin import _NAME_PARAM, _TEXT, _admin_op, _object, _query
+from .admin_ops import _NAME_PARAM, _TEXT, _admin_op, _object, _query
 from .schema import Schema, _errors, _list_of
 
 _SNAPSHOT_NAME = {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"}
