@@ -25,3 +25,5 @@ MAX_SAFE_NUMBER = 2**53 - 1
 """Numbers beyond JavaScript's safe integer range are refused as absurd."""
 SEED_LINES_MAX = 5_000_000
 """Events one JSON Lines seed request may add."""
+VALUE_FILTER_MAX_CHARS = 64
+"""Characters of one ``value`` filter of ``GET /tracking/events``."""
