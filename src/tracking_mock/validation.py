@@ -250,7 +250,7 @@ def parse_list_query(
         grouped.setdefault(name, []).append(value)
 
     warnings: list[ContractWarning] = []
-    limit = _DEFAULT_QUERY.limit
+    limit = limits.LIST_LIMIT_DEFAULT
     starting_after: str | None = None
     event_names: list[str] = []
     numbers: list[float] = []

@@ -6,23 +6,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..apispec import EVENT_FIELD_NAMES as EVENT_FIELDS
 from .probe import Answer
 
-# Written out here on purpose: the suite checks any target, the mock included, against the
-# documented shape, not against the mock's own code.
-EVENT_FIELDS = (
-    "id",
-    "eventName",
-    "value",
-    "transactionId",
-    "currency",
-    "userId",
-    "campaignId",
-    "metricId",
-    "coupon",
-    "metadata",
-    "createdAt",
-)
 COUPON_FIELDS = (
     "id",
     "code",
