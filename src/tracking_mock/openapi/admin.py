@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import __version__, limits
+from .. import __version__, apispec, limits
 from .inspector import inspector_paths
 from .schema import (
     JSON,
@@ -114,7 +114,7 @@ _DATE_TIME = {
 def _seed_event() -> Schema:
     return {
         "type": "object",
-        "required": ["eventName", "value"],
+        "required": list(apispec.REQUIRED_FIELDS),
         "additionalProperties": False,
         "properties": {**_event_input_properties(), "id": _TOKEN, "createdAt": _DATE_TIME},
     }
