@@ -28,21 +28,24 @@ TEXT_PARAMETERS = [p for p in apispec.LIST_PARAMETERS if p.kind == "text"]
 
 
 @pytest.fixture(scope="module")
-def served() -> Iterator[dict[str, Any]]:
-    """The API document as ``GET /openapi.json`` serves it."""
+def documents() -> dict[str, dict[str, Any]]:
+    """The API and admin documents as ``/openapi.json`` and ``/_mock/openapi.json`` serve them."""
     with TestClient(create_app(Settings())) as client:
-        response = client.get("/openapi.json")
-        assert response.status_code == 200
-        yield response.json()
+        answers = {path: client.get(path) for path in ("/openapi.json", "/_mock/openapi.json")}
+    assert [answer.status_code for answer in answers.values()] == [200, 200]
+    return {path: answer.json() for path, answer in answers.items()}
 
 
-@pytest.fixture(scope="module")
-def served_admin() -> Iterator[dict[str, Any]]:
-    """The admin document as ``GET /_mock/openapi.json`` serves it."""
-    with TestClient(create_app(Settings())) as client:
-        response = client.get("/_mock/openapi.json")
-        assert response.status_code == 200
-        yield response.json()
+@pytest.fixture
+def served(documents: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The API document as served."""
+    return documents["/openapi.json"]
+
+
+@pytest.fixture
+def served_admin(documents: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The admin document as served."""
+    return documents["/_mock/openapi.json"]
 
 
 def _schema(document: dict[str, Any], name: str) -> dict[str, Any]:
