@@ -102,7 +102,8 @@ def _call_record() -> Schema:
     )
 
 
-_TOKEN = {"type": "string", "pattern": "^[\\x21-\\x7e]{1,256}$"}
+_TOKEN_PATTERN = rf"^[\x21-\x7e]{{1,{limits.TOKEN_MAX_CHARS}}}$"
+_TOKEN = {"type": "string", "pattern": _TOKEN_PATTERN}
 _DATE_TIME = {
     "type": "string",
     "format": "date-time",
@@ -121,7 +122,7 @@ def _seed_event() -> Schema:
 
 
 def _coupon_input() -> Schema:
-    optional_text = {"type": ["string", "null"], "maxLength": 256}
+    optional_text = {"type": ["string", "null"], "maxLength": limits.COUPON_TEXT_MAX_CHARS}
     return {
         "oneOf": [
             _TEXT,
@@ -144,7 +145,7 @@ def _account_body(*extra: str) -> Schema:
         "keys": {"type": "array", "uniqueItems": True, "items": _TOKEN},
         "campaigns": {
             "type": ["object", "null"],
-            "propertyNames": {"pattern": "^[\\x21-\\x7e]{1,256}$"},
+            "propertyNames": {"pattern": _TOKEN_PATTERN},
             "additionalProperties": {
                 "type": "object",
                 "additionalProperties": False,
