@@ -51,12 +51,15 @@ _event_fields = _compile_fields()
 def event_json(event: Event, *, hash_ids: bool = False, copy: bool = False) -> dict[str, Any]:
     """An event as the API returns it; fields never sent are null."""
     data = _event_fields(event)
-    if hash_ids:
-        for name in HASHABLE_FIELDS:
-            data[name] = _hashed(data[name])
-    metadata = event.metadata
-    if copy and metadata is not None:
-        data["metadata"] = {k: list(v) if isinstance(v, list) else v for k, v in metadata.items()}
+    if hash_ids or copy:
+        if hash_ids:
+            for name in HASHABLE_FIELDS:
+                data[name] = _hashed(data[name])
+        metadata = event.metadata
+        if copy and metadata is not None:
+            data["metadata"] = {
+                k: list(v) if isinstance(v, list) else v for k, v in metadata.items()
+            }
     return data
 
 
