@@ -33,7 +33,8 @@ class EventField:
     input: Input
     source: Source
     description: str
-    """What the OpenAPI documents say of it, without the limits (those are added from here)."""
+    """What the OpenAPI documents say of it; a text field's length limit is added from
+    ``max_chars``."""
     max_chars: int | None = None
     """For text: the most characters a body may send (code points)."""
     nullable: bool = True
@@ -48,6 +49,15 @@ class EventField:
 
 
 _TEXT = limits.STRING_FIELD_MAX_CHARS
+"""The mock's own length limit for the Event's text fields (the docs give none)."""
+
+
+def _optional_text(name: str, attr: str, description: str, *, hashable: bool = False) -> EventField:
+    """An optional string a body may send [doc], of at most ``_TEXT`` characters."""
+    return EventField(
+        name, attr, "text", "optional", "doc", description, max_chars=_TEXT, hashable=hashable
+    )
+
 
 EVENT_FIELDS: tuple[EventField, ...] = (
     EventField(
@@ -79,35 +89,9 @@ EVENT_FIELDS: tuple[EventField, ...] = (
         description="Required [doc]; beyond +-(2^53-1) is refused [decision].",
         nullable=False,
     ),
-    EventField(
-        "transactionId",
-        "transaction_id",
-        kind="text",
-        input="optional",
-        source="doc",
-        description="Optional [doc].",
-        max_chars=_TEXT,
-        hashable=True,
-    ),
-    EventField(
-        "currency",
-        "currency",
-        kind="text",
-        input="optional",
-        source="doc",
-        description="A 3-letter code [doc]; others are flagged [decision].",
-        max_chars=_TEXT,
-    ),
-    EventField(
-        "userId",
-        "user_id",
-        kind="text",
-        input="optional",
-        source="doc",
-        description="Optional [doc].",
-        max_chars=_TEXT,
-        hashable=True,
-    ),
+    _optional_text("transactionId", "transaction_id", "Optional [doc].", hashable=True),
+    _optional_text("currency", "currency", "A 3-letter code [doc]; others are flagged [decision]."),
+    _optional_text("userId", "user_id", "Optional [doc].", hashable=True),
     EventField(
         "campaignId",
         "campaign_id",
@@ -125,15 +109,7 @@ EVENT_FIELDS: tuple[EventField, ...] = (
         source="doc",
         description="The metric of the event's name, from the account's lookup table [decision].",
     ),
-    EventField(
-        "coupon",
-        "coupon",
-        kind="text",
-        input="optional",
-        source="doc",
-        description="Optional [doc]; resolves campaignId [decision].",
-        max_chars=_TEXT,
-    ),
+    _optional_text("coupon", "coupon", "Optional [doc]; resolves campaignId [decision]."),
     EventField(
         "metadata",
         "metadata",
