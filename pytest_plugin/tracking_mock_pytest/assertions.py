@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
+from tracking_mock.apispec import EVENT_FIELD_NAMES
 from tracking_mock.call_filter import CallMatch
 from tracking_mock.plan.rules import VIOLATION_PREFIX
 
@@ -18,9 +19,8 @@ ANY: Final[Any] = type("_Any", (), {"__repr__": lambda self: "ANY"})()
 CLOSEST_SHOWN = 5
 """How many near misses a failed assertion lists."""
 
-EVENT_FIELDS = frozenset(
-    {"id", "transactionId", "currency", "userId", "coupon", "campaignId", "metricId", "createdAt"}
-)
+EVENT_FIELDS = frozenset(EVENT_FIELD_NAMES) - {"eventName", "value", "metadata"}
+"""The fields an assertion takes as keywords (name, value and metadata have their own)."""
 
 
 def _times_text(times: int | None) -> str:

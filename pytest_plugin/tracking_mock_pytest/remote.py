@@ -10,7 +10,8 @@ import httpx
 from tracking_mock import limits
 from tracking_mock.coupons import coupon_fixture
 from tracking_mock.fault_spec import FaultSpec
-from tracking_mock.models import AccountSpec, SeedEvent
+from tracking_mock.fixture_writer import event_body
+from tracking_mock.models import AccountSpec
 from tracking_mock.plan import Plan
 from tracking_mock.settings import Settings
 
@@ -26,23 +27,6 @@ def _iso(moment: datetime | float) -> str:
     if isinstance(moment, datetime):
         return moment.isoformat()
     return datetime.fromtimestamp(moment, UTC).isoformat()
-
-
-def event_body(seed: SeedEvent) -> dict[str, Any]:
-    """A seed event in the fixture shape the admin ``seed`` endpoint takes."""
-    fields = seed.fields
-    body: dict[str, Any] = {
-        "eventName": fields.event_name,
-        "value": fields.value,
-        "metadata": dict(fields.metadata) if fields.metadata is not None else None,
-        "transactionId": fields.transaction_id,
-        "currency": fields.currency,
-        "userId": fields.user_id,
-        "coupon": fields.coupon,
-        "id": seed.id,
-        "createdAt": None if seed.created_at is None else _iso(seed.created_at),
-    }
-    return {k: v for k, v in body.items() if v is not None}
 
 
 def account_body(spec: AccountSpec) -> dict[str, Any]:

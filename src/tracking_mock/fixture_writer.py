@@ -6,6 +6,7 @@ from typing import Any
 
 import yaml
 
+from .apispec import OPTIONAL_TEXT_FIELDS
 from .models import AccountSpec, Coupon, SeedEvent
 from .render import iso_timestamp
 from .seed import FORMAT_VERSION
@@ -30,13 +31,10 @@ def event_body(event: SeedEvent) -> dict[str, Any]:
         body["id"] = event.id
     body["eventName"] = fields.event_name
     body["value"] = fields.value
-    optional = {
-        "transactionId": fields.transaction_id,
-        "currency": fields.currency,
-        "userId": fields.user_id,
-        "coupon": fields.coupon,
-    }
-    body.update({key: value for key, value in optional.items() if value is not None})
+    for field in OPTIONAL_TEXT_FIELDS:
+        value = getattr(fields, field.attr)
+        if value is not None:
+            body[field.name] = value
     if fields.metadata is not None:
         body["metadata"] = {
             key: list(value) if isinstance(value, list) else value

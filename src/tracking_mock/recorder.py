@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .apispec import CREATE_FIELDS
 from .atomic import write_atomically
 from .errors import SeedError
 from .fixture_writer import fixture_yaml
@@ -16,13 +17,11 @@ from .seed import parse_account
 
 logger = logging.getLogger("tracking_mock.record")
 
-_EVENT_FIELDS = ("eventName", "value", "transactionId", "currency", "userId", "coupon", "metadata")
-
 
 def _fixture_event(data: Any) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         return None
-    event = {key: data[key] for key in _EVENT_FIELDS if data.get(key) is not None}
+    event = {key: data[key] for key in CREATE_FIELDS if data.get(key) is not None}
     for key in ("id", "createdAt"):
         if key in data:
             event[key] = data[key]

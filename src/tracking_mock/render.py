@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
+from .apispec import EVENT_FIELDS, HASHABLE_FIELDS
 from .models import Coupon, Event, Page
 
 _EPOCH = datetime(1970, 1, 1)
@@ -28,28 +30,37 @@ def _hashed(value: str | None) -> str | None:
     return None if value is None else hashlib.sha256(value.encode()).hexdigest()
 
 
+def _compile_fields() -> Callable[[Event], dict[str, Any]]:
+    """``event -> {JSON name: attribute, ...}`` in the described order, as one dict literal.
+
+    Built once with ``exec``, as ``dataclasses`` builds ``__init__``: every answer renders
+    events, and a dict literal is three times faster than ``dict(zip(names, attrgetter(...)))``.
+    The names come from ``apispec``, never from input.
+    """
+    if not all(field.attr.isidentifier() for field in EVENT_FIELDS):
+        raise ValueError("an EventField.attr is not an identifier")
+    items = ", ".join(f"{field.name!r}: event.{field.attr}" for field in EVENT_FIELDS)
+    namespace: dict[str, Any] = {}
+    exec(f"def event_fields(event):\n    return {{{items}}}\n", namespace)
+    return cast(Callable[[Event], dict[str, Any]], namespace["event_fields"])
+
+
+_event_fields = _compile_fields()
+
+
 def event_json(event: Event, *, hash_ids: bool = False, copy: bool = False) -> dict[str, Any]:
     """An event as the API returns it; fields never sent are null."""
-    metadata: Any = event.metadata
-    if copy and metadata is not None:
-        metadata = {k: list(v) if isinstance(v, list) else v for k, v in metadata.items()}
-    if hash_ids:
-        transaction_id, user_id = _hashed(event.transaction_id), _hashed(event.user_id)
-    else:
-        transaction_id, user_id = event.transaction_id, event.user_id
-    return {
-        "id": event.id,
-        "eventName": event.event_name,
-        "value": event.value,
-        "transactionId": transaction_id,
-        "currency": event.currency,
-        "userId": user_id,
-        "campaignId": event.campaign_id,
-        "metricId": event.metric_id,
-        "coupon": event.coupon,
-        "metadata": metadata,
-        "createdAt": event.created_at,
-    }
+    data = _event_fields(event)
+    if hash_ids or copy:
+        if hash_ids:
+            for name in HASHABLE_FIELDS:
+                data[name] = _hashed(data[name])
+        metadata = event.metadata
+        if copy and metadata is not None:
+            data["metadata"] = {
+                k: list(v) if isinstance(v, list) else v for k, v in metadata.items()
+            }
+    return data
 
 
 def success(data: Any) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import __version__, fault_spec, limits
+from .. import __version__, apispec, fault_spec, limits
 from ..call_json import call_schema
 from .admin_ops import _NAME_PARAM, _TEXT, _admin_op, _object, _query
 from .admin_state import state_paths
@@ -21,7 +21,8 @@ from .schema import (
 _BODY_ERRORS = (400, 404, 413, 415)
 
 
-_TOKEN = {"type": "string", "pattern": "^[\\x21-\\x7e]{1,256}$"}
+_TOKEN_PATTERN = rf"^[\x21-\x7e]{{1,{limits.TOKEN_MAX_CHARS}}}$"
+_TOKEN = {"type": "string", "pattern": _TOKEN_PATTERN}
 _DATE_TIME = {
     "type": "string",
     "format": "date-time",
@@ -33,14 +34,14 @@ _DATE_TIME = {
 def _seed_event() -> Schema:
     return {
         "type": "object",
-        "required": ["eventName", "value"],
+        "required": list(apispec.REQUIRED_FIELDS),
         "additionalProperties": False,
         "properties": {**_event_input_properties(), "id": _TOKEN, "createdAt": _DATE_TIME},
     }
 
 
 def _coupon_input() -> Schema:
-    optional_text = {"type": ["string", "null"], "maxLength": 256}
+    optional_text = {"type": ["string", "null"], "maxLength": limits.COUPON_TEXT_MAX_CHARS}
     return {
         "oneOf": [
             _TEXT,
@@ -63,7 +64,7 @@ def _account_body(*extra: str) -> Schema:
         "keys": {"type": "array", "uniqueItems": True, "items": _TOKEN},
         "campaigns": {
             "type": ["object", "null"],
-            "propertyNames": {"pattern": "^[\\x21-\\x7e]{1,256}$"},
+            "propertyNames": {"pattern": _TOKEN_PATTERN},
             "additionalProperties": {
                 "type": "object",
                 "additionalProperties": False,

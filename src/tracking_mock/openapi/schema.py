@@ -1,5 +1,6 @@
 """Shared pieces of the OpenAPI documents: the envelopes, the Event and error schemas, and
-the tracking operations, built from the limits in ``limits.py`` so the numbers cannot drift.
+the tracking operations, built from the API's description (``apispec.py``) and the limits in
+``limits.py`` so the fields and numbers cannot drift.
 
 Where a rule is the mock's own choice (the real API is silent), its description says
 "[decision]".
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import limits
+from .. import apispec, limits
+from ..apispec import EventField, ListParameter
+from ..settings import Settings
 
 Schema = dict[str, Any]
 
@@ -21,10 +24,10 @@ def _ref(name: str) -> Schema:
     return {"$ref": _REF + name}
 
 
-def _optional_text(description: str) -> Schema:
+def _optional_text(description: str, max_chars: int = limits.STRING_FIELD_MAX_CHARS) -> Schema:
     return {
         "type": ["string", "null"],
-        "maxLength": limits.STRING_FIELD_MAX_CHARS,
+        "maxLength": max_chars,
         "description": description,
     }
 
@@ -67,26 +70,11 @@ def _errors(*statuses: int) -> dict[str, Schema]:
     return {str(status): {"$ref": f"#/components/responses/Error{status}"} for status in statuses}
 
 
-_ERROR_DESCRIPTIONS = {
-    400: "Validation failed (missing field, wrong type, a limit, malformed JSON) [decision].",
-    401: "Missing or malformed Authorization header, or an unknown key.",
-    403: "A valid key that is not allowed.",
-    404: "No such event or campaign in this account [decision].",
-    405: "A method the path does not serve [decision].",
-    413: "The body is larger than the configured size [decision].",
-    409: "The name, key or event id is taken already (admin surface), or the account was "
-    "reset or deleted while the call was in flight: nothing was stored [decision].",
-    415: "The body is not declared as UTF-8 JSON [decision].",
-    429: "Rate limit exceeded: back off and retry.",
-    500: "A bug in the mock (it is logged and kept in /_mock/health's error count).",
-    507: "The account holds the most events the mock allows (--max-events) [decision].",
-}
-
-
 def _error_responses() -> dict[str, Schema]:
     responses: dict[str, Schema] = {}
-    for status, description in _ERROR_DESCRIPTIONS.items():
-        response = _json_response(description, _ref("Error"))
+    for error in apispec.ERROR_STATUSES:
+        status = error.status
+        response = _json_response(error.description, _ref("Error"))
         if status == 429:
             response["headers"] = {
                 "Retry-After": {
@@ -122,56 +110,60 @@ def _metadata(nullable: bool) -> Schema:
     }
 
 
+def _input_property(field: EventField) -> Schema:
+    """What a body may send as ``field``, with its limits."""
+    if field.kind == "number":
+        return _number(field.description)
+    if field.kind == "metadata":
+        return _metadata(nullable=True)
+    most = apispec.max_chars(field)
+    description = f"{field.description} At most {most} characters [decision]."
+    if field.input == "required":
+        return {"type": "string", "minLength": 1, "maxLength": most, "description": description}
+    return _optional_text(description, most)
+
+
 def _event_input_properties() -> dict[str, Schema]:
-    return {
-        "eventName": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": limits.STRING_FIELD_MAX_CHARS,
-            "description": "Required [doc]; at most 256 characters [decision].",
-        },
-        "value": _number("Required [doc]; beyond +-(2^53-1) is refused [decision]."),
-        "transactionId": _optional_text("Optional [doc]."),
-        "currency": _optional_text("A 3-letter code [doc]; others are flagged [decision]."),
-        "userId": _optional_text("Optional [doc]."),
-        "coupon": _optional_text("Optional [doc]; resolves campaignId [decision]."),
-        "metadata": _metadata(nullable=True),
-    }
+    return {name: _input_property(apispec.FIELDS[name]) for name in apispec.CREATE_FIELDS}
+
+
+_OUTPUT_TYPES: dict[str, Schema] = {
+    "text": {"type": "string"},
+    "number": {"type": "number"},
+    "metadata": {"type": "object", "additionalProperties": _ref("MetadataValue")},
+    "date-time": {"type": "string", "format": "date-time"},
+}
+
+
+def _output_property(field: EventField) -> Schema:
+    """``field`` as the Event carries it: present always, ``null`` when never sent."""
+    schema = dict(_OUTPUT_TYPES[field.kind])
+    if field.nullable:
+        schema["type"] = [schema["type"], "null"]
+    schema["description"] = field.description
+    return schema
 
 
 def _schemas() -> dict[str, Schema]:
-    nullable_text = {"type": ["string", "null"]}
     event: Schema = {
         "type": "object",
         "additionalProperties": False,
-        "properties": {
-            "id": {"type": "string", "description": "Server-generated and opaque [decision]."},
-            "eventName": {"type": "string"},
-            "value": {"type": "number"},
-            "transactionId": nullable_text,
-            "currency": nullable_text,
-            "userId": nullable_text,
-            "campaignId": nullable_text,
-            "metricId": nullable_text,
-            "coupon": nullable_text,
-            "metadata": {
-                "type": ["object", "null"],
-                "additionalProperties": _ref("MetadataValue"),
-            },
-            "createdAt": {"type": "string", "format": "date-time"},
-        },
+        "properties": {field.name: _output_property(field) for field in apispec.EVENT_FIELDS},
+        "required": list(apispec.EVENT_FIELD_NAMES),  # every field, null when not sent
     }
-    event["required"] = list(event["properties"])  # every field, null when not sent
     event_input = {
         "type": "object",
-        "required": ["eventName", "value"],
+        "required": list(apispec.REQUIRED_FIELDS),
         "properties": _event_input_properties(),
         "description": "Unknown fields are ignored and flagged as a contract warning [decision].",
     }
     update_input = {
         "type": "object",
-        "required": ["eventName", "value"],
-        "properties": {**_event_input_properties(), "id": _optional_text("The event to update.")},
+        "required": list(apispec.REQUIRED_FIELDS),
+        "properties": {
+            **_event_input_properties(),
+            "id": _optional_text("The event to update.", apispec.max_chars(apispec.FIELDS["id"])),
+        },
         "anyOf": [
             {"required": ["id"], "properties": {"id": {"type": "string"}}},
             {"required": ["transactionId"], "properties": {"transactionId": {"type": "string"}}},
@@ -221,52 +213,32 @@ def _coupon_row() -> Schema:
     }
 
 
+def _list_parameter(parameter: ListParameter) -> Schema:
+    """One query parameter of ``GET /tracking/events`` as the description bounds it."""
+    item: Schema
+    if parameter.kind == "integer":
+        item = {"type": "integer", "minimum": parameter.minimum, "maximum": parameter.maximum}
+        if parameter.default is not None:
+            item["default"] = parameter.default
+    elif parameter.kind == "number":
+        # A number has no length in a schema: the filter's character limit stays in the code.
+        item = _number("A value to match.")
+    else:
+        item = {
+            "type": "string",
+            "minLength": parameter.min_chars,
+            "maxLength": parameter.max_chars,
+        }
+    schema: Schema = {"name": parameter.name, "in": "query", "description": parameter.description}
+    if parameter.repeatable:
+        schema |= {"style": "form", "explode": True, "schema": {"type": "array", "items": item}}
+    else:
+        schema["schema"] = item
+    return schema
+
+
 def _list_parameters() -> list[Schema]:
-    return [
-        {
-            "name": "limit",
-            "in": "query",
-            "description": "Page size [doc]; outside 1..100 or not an integer: 400 [decision].",
-            "schema": {
-                "type": "integer",
-                "minimum": limits.LIST_LIMIT_MIN,
-                "maximum": limits.LIST_LIMIT_MAX,
-                "default": limits.LIST_LIMIT_DEFAULT,
-            },
-        },
-        {
-            "name": "startingAfter",
-            "in": "query",
-            "description": (
-                "The id of the last node of the previous page [decision]; unknown or "
-                "another account's: 400."
-            ),
-            "schema": {"type": "string", "minLength": 1, "maxLength": 256},
-        },
-        {
-            "name": "eventName",
-            "in": "query",
-            "description": "Exact, case-sensitive [doc]; repeat to match any of them [decision].",
-            "style": "form",
-            "explode": True,
-            "schema": {
-                "type": "array",
-                "items": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": limits.STRING_FIELD_MAX_CHARS,
-                },
-            },
-        },
-        {
-            "name": "value",
-            "in": "query",
-            "description": "Numeric equality [doc]; repeatable [decision].",
-            "style": "form",
-            "explode": True,
-            "schema": {"type": "array", "items": _number("A value to match.")},
-        },
-    ]
+    return [_list_parameter(parameter) for parameter in apispec.LIST_PARAMETERS]
 
 
 _LIST_DESCRIPTION = (
@@ -275,7 +247,8 @@ _LIST_DESCRIPTION = (
     "[decision]; OpenAPI cannot declare a parameter name with a free suffix, so it is "
     "described here only. "
     "`totalCount` counts every matching event whatever the page [decision]. Unknown "
-    "parameters are ignored and flagged [decision]. At most 64 query parameters in all "
+    "parameters are ignored and flagged [decision]. At most "
+    f"{Settings().max_query_params} query parameters in all "
     "(configurable) [decision]; a schema cannot say that of repeatable parameters."
 )
 

@@ -14,14 +14,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ..apispec import OPTIONAL_TEXT_FIELDS
 from ..models import ContractWarning, EventFields, MetadataValue
 
-OPTIONAL_FIELDS = {
-    "transactionId": "transaction_id",
-    "currency": "currency",
-    "userId": "user_id",
-    "coupon": "coupon",
-}
+OPTIONAL_FIELDS = {field.name: field.attr for field in OPTIONAL_TEXT_FIELDS}
 """The event's optional string fields a plan can require or forbid, API name to attribute."""
 
 METADATA_TYPES = ("string", "string[]", "number")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ...apispec import OPTIONAL_TEXT_FIELDS
 from .. import expect
 from ..context import EVENTS, Context
 from ..expect import Difference
@@ -18,8 +19,8 @@ from .registry import check
 )
 def _create_minimal(ctx: Context) -> None:
     event = ctx.created("ContractMinimal", 12.5)
-    for name in ("transactionId", "currency", "userId", "coupon"):
-        expect.equal(f"data.{name}", None, event[name])
+    for field in OPTIONAL_TEXT_FIELDS:
+        expect.equal(f"data.{field.name}", None, event[field.name])
     expect.equal("data.eventName", "ContractMinimal", event["eventName"])
 
 
