@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tracking_mock.accounts import parse_account
 from tracking_mock.errors import SeedError
 from tracking_mock.seed import (
     MAX_EXPANDED_NODES,
     default_fixtures,
     load_seed,
-    parse_account,
     parse_fixture,
 )
 from tracking_mock.store import Store

@@ -16,12 +16,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import __version__, limits, render
+from .accounts import parse_account
 from .endpoints import hash_ids_for, mock_state, read_json
 from .errors import BadRequest, NotFound, SeedError
 from .journal_middleware import call_context
 from .models import AccountSpec
 from .responses import JSONResponse
-from .seed import parse_account
 from .seed_jsonl import NDJSON_MEDIA_TYPES, EventLines, LineSplitter
 from .state import MockState
 from .store import Account
