@@ -26,3 +26,8 @@ def profile_name(slow: bool) -> str:
 def examples(full: int) -> int:
     """``full`` examples under the ``ci`` profile, scaled down (to at least 5) by ``fast``."""
     return max(5, full * settings().max_examples // FULL_EXAMPLES)
+
+
+def full_profile() -> bool:
+    """Whether the ``ci`` profile is loaded: for runs the fast profile leaves out entirely."""
+    return settings().max_examples >= FULL_EXAMPLES

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from tests.budgets import examples
+from tests.budgets import examples, full_profile
 
 from tracking_mock import DEFAULT_API_KEY, Settings, create_app, mock_state_of
 from tracking_mock.coupons import coupons_of
@@ -109,6 +109,9 @@ admin_schema = schemathesis.openapi.from_asgi(
         {
             "seed": 20260101,
             "generation": {"max-examples": examples(15), "database": "none"},
+            # The coverage phase's boundary cases for ~30 admin operations take seconds to
+            # build in every process: the full profile runs them, the fast one does not.
+            "phases": {"coverage": {"enabled": full_profile()}},
             "checks": {
                 "positive_data_acceptance": {"enabled": False},
                 "negative_data_rejection": {"enabled": False},
