@@ -28,7 +28,7 @@ bench-quick:
 	$(PYTHON) bench/bench_server.py --quick
 
 coverage:
-	coverage run -m pytest -p no:xdist
+	coverage run -m pytest -n0
 	coverage report
 
 # Break each documented rule once and check that a test fails (about 10 minutes on 2 cores).

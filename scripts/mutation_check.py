@@ -431,6 +431,7 @@ def run_tests() -> tuple[bool, str]:
         "pytest",
         "-x",
         "-q",
+        "-n0",  # a handful of fast files: worker start-up would cost more than it saves
         "-p",
         "no:randomly",
         "-p",

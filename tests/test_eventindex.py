@@ -20,6 +20,8 @@ from tracking_mock.models import (
 from tracking_mock.pagination import matches
 from tracking_mock.store import Account, Store
 
+from .budgets import examples
+
 NAMES = ("A", "B", "C")
 VALUES = (0, 1, 2.5, 100)
 KEYS = ("k", "plan")
@@ -48,7 +50,7 @@ queries = st.builds(
     ),
 )
 INDEX_SETTINGS = settings(
-    max_examples=60,
+    max_examples=examples(60),
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from tracking_mock.accounts import parse_account
 from tracking_mock.errors import SeedError
 from tracking_mock.seed import (
     MAX_EXPANDED_NODES,
     default_fixtures,
     load_seed,
-    parse_account,
     parse_fixture,
 )
 from tracking_mock.store import Store
@@ -305,3 +307,14 @@ def test_coupons_survive_the_admin_seed_round_trip() -> None:
     again = parse_account("b", json.loads(json.dumps(account_body(spec))))
     assert again.campaigns == spec.campaigns
     assert [c.tag for c in again.campaigns["c1"]] == ["t", None]
+
+
+def test_the_account_rules_load_without_the_yaml_loader() -> None:
+    probe = (
+        "import sys, tracking_mock.accounts; "
+        "print([m for m in ('yaml', 'tracking_mock.seed', 'starlette') if m in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tracking_mock.accounts import parse_account
 from tracking_mock.fault_spec import FaultSpec
 from tracking_mock.models import AccountSpec, ContractWarning, Coupon, SeedEvent
 from tracking_mock.plan.rules import VIOLATION_PREFIX
-from tracking_mock.seed import fixture_files, parse_account, parse_fixture
+from tracking_mock.seed import fixture_files, parse_fixture
 
 from .assertions import ANY, check_called, check_event, check_no_events, check_no_violations
 from .backend import AccountRef, Backend, ClockControl, TrackingServerError

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import __version__, limits, render
+from .accounts import parse_account
 from .call_filter import WHOLE_NUMBER, CallMatch
 from .endpoints import hash_ids_for, mock_state, read_json
 from .errors import BadRequest, NotFound, SeedError
@@ -21,7 +22,6 @@ from .fault_spec import FaultSpec
 from .journal_middleware import call_context
 from .models import AccountSpec
 from .responses import JSONResponse
-from .seed import parse_account
 from .seed_jsonl import NDJSON_MEDIA_TYPES, EventLines, LineSplitter
 from .state import MockState
 from .store import Account

@@ -1,4 +1,4 @@
-"""Accounts as fixture data (the shape ``seed.py`` loads), for export, snapshots and recording."""
+"""Accounts as fixture data (the shape ``accounts.py`` checks): export, snapshots, recording."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import Any
 
 import yaml
 
+from .accounts import FORMAT_VERSION
 from .apispec import OPTIONAL_TEXT_FIELDS
 from .models import AccountSpec, Coupon, SeedEvent
 from .render import iso_timestamp
-from .seed import FORMAT_VERSION
 
 
 def timestamp_text(seconds: float) -> str:

@@ -8,12 +8,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .accounts import parse_account
 from .apispec import CREATE_FIELDS
 from .atomic import write_atomically
 from .errors import SeedError
 from .fixture_writer import fixture_yaml
 from .models import AccountSpec, SeedEvent
-from .seed import parse_account
 
 logger = logging.getLogger("tracking_mock.record")
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import orjson
 
+from .accounts import FORMAT_VERSION, parse_account, seed_event
 from .errors import SeedError
 from .models import AccountSpec, SeedEvent
-from .seed import FORMAT_VERSION, parse_account, seed_event
 
 NDJSON_MEDIA_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines")
 _HEADER_KEYS = {"version", "account"}

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import limits
+
 DEFAULT_API_KEY = "sk_test_default"
 """The documented development key of the default account (used when no fixture defines accounts)."""
 
@@ -24,7 +26,7 @@ def admin_headers(environ: Mapping[str, str]) -> dict[str, str]:
     return {"X-Admin-Token": token} if token else {}
 
 
-TOKEN_RE = re.compile(r"[\x21-\x7e]{1,256}")
+TOKEN_RE = re.compile(rf"[\x21-\x7e]{{1,{limits.TOKEN_MAX_CHARS}}}")
 """A client key or admin token: 1-256 visible ASCII characters (no spaces)."""
 
 

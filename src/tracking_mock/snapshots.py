@@ -17,11 +17,11 @@ from typing import Any
 
 import orjson
 
+from .accounts import parse_account
 from .atomic import write_atomically
 from .clock import ClockState
 from .errors import BadRequest, Conflict, NotFound, PayloadTooLarge, SeedError
 from .fixture_writer import account_body, timestamp_text
-from .seed import parse_account
 from .store import AccountState, Store
 
 _NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")

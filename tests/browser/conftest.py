@@ -81,8 +81,12 @@ class Watched:
 
 
 @pytest.fixture
-def watched(browser: Browser) -> Iterator[Watched]:
-    """A fresh page (its own context) whose console errors and dialogs are recorded."""
+def watched(browser: Browser, served: Served) -> Iterator[Watched]:
+    """A fresh page (its own context) whose console errors and dialogs are recorded.
+
+    It asks for ``served`` so that it closes first: a server stopped under an open page
+    would wait out its graceful shutdown for the page's live stream.
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.set_default_timeout(STEP_TIMEOUT_MS)
     page = context.new_page()

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
+from tests.budgets import examples
 
 from tracking_mock import create_app
 from tracking_mock.models import AccountSpec, ListQuery
@@ -17,13 +18,13 @@ from tracking_mock.store import Account, Store
 from tracking_mock.validation import validate_event
 
 PROPERTIES = settings(
-    max_examples=200,
+    max_examples=examples(200),
     derandomize=True,
     database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-HTTP_PROPERTIES = settings(PROPERTIES, max_examples=80)
+HTTP_PROPERTIES = settings(PROPERTIES, max_examples=examples(80))
 
 KEYS = {"a": "sk_test_a", "b": "sk_test_b"}
 TWO_ACCOUNTS = Seed(

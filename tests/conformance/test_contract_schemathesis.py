@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from tests.budgets import examples, full_profile
 
 from tracking_mock import DEFAULT_API_KEY, Settings, create_app, mock_state_of
 from tracking_mock.coupons import coupons_of
@@ -49,7 +50,7 @@ def _config() -> schemathesis.Config:
         {
             "seed": 20260101,
             "headers": {"Authorization": f"Bearer {DEFAULT_API_KEY}"},
-            "generation": {"max-examples": 60, "database": "none"},
+            "generation": {"max-examples": examples(60), "database": "none"},
         }
     )
 
@@ -87,7 +88,7 @@ schema.hook("map_case")(reachable_values(app))
 
 @schema.parametrize()
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     derandomize=True,
     database=None,
     deadline=None,
@@ -107,7 +108,10 @@ admin_schema = schemathesis.openapi.from_asgi(
     config=schemathesis.Config.from_dict(
         {
             "seed": 20260101,
-            "generation": {"max-examples": 15, "database": "none"},
+            "generation": {"max-examples": examples(15), "database": "none"},
+            # The coverage phase's boundary cases for ~30 admin operations take seconds to
+            # build in every process: the full profile runs them, the fast one does not.
+            "phases": {"coverage": {"enabled": full_profile()}},
             "checks": {
                 "positive_data_acceptance": {"enabled": False},
                 "negative_data_rejection": {"enabled": False},
@@ -119,7 +123,7 @@ admin_schema = schemathesis.openapi.from_asgi(
 
 @admin_schema.parametrize()
 @settings(
-    max_examples=15,
+    max_examples=examples(15),
     derandomize=True,
     database=None,
     deadline=None,
@@ -167,7 +171,7 @@ stateful_schema = schemathesis.openapi.from_asgi("/openapi.json", stateful_app, 
 stateful_schema.hook("map_case")(reachable_values(stateful_app))
 APIWorkflows = stateful_schema.as_state_machine()
 APIWorkflows.TestCase.settings = settings(
-    max_examples=40,
+    max_examples=examples(40),
     stateful_step_count=8,
     derandomize=True,
     database=None,

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from starlette.testclient import TestClient
+from tests.budgets import examples
 
 from tracking_mock import create_app, mock_state_of
 from tracking_mock.coupons import coupons_of
@@ -261,7 +262,7 @@ class TrackingModel(RuleBasedStateMachine):
 
 
 TrackingModel.TestCase.settings = settings(
-    max_examples=100,
+    max_examples=examples(100),
     stateful_step_count=25,
     derandomize=True,
     database=None,

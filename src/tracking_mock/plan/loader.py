@@ -17,7 +17,8 @@ from jsonschema.exceptions import best_match
 
 from .. import limits
 from ..errors import PlanError, SeedError
-from ..seed import line_of, read_yaml
+from ..linemap import line_of
+from ..seed import read_yaml
 from .rules import (
     METADATA_TYPES,
     OPTIONAL_FIELDS,
