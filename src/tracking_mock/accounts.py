@@ -185,9 +185,7 @@ def _coupon(campaign: str, raw: dict[str, Any], loaded: str) -> Coupon:
     if coupon_id is None:
         coupon_id = generated_id(campaign, code)
     elif not isinstance(coupon_id, str) or _TOKEN_RE.fullmatch(coupon_id) is None:
-        raise SeedError(
-            f"{at_line(raw, 'id')}coupon id must be 1-{limits.TOKEN_MAX_CHARS} visible ASCII characters"
-        )
+        raise SeedError(f"{at_line(raw, 'id')}coupon id must be {_TOKEN_RULE}")
     texts: dict[str, str | None] = {}
     for name in ("tag", "item_type_id"):
         value = raw.get(name)
@@ -233,9 +231,7 @@ def _event(raw: object, account: str, ids: set[str], fallback: str) -> SeedEvent
     event_id = raw.get("id")
     if event_id is not None:
         if not isinstance(event_id, str) or _TOKEN_RE.fullmatch(event_id) is None:
-            raise SeedError(
-                f"{at_line(raw, 'id')}event id must be 1-{limits.TOKEN_MAX_CHARS} visible ASCII characters"
-            )
+            raise SeedError(f"{at_line(raw, 'id')}event id must be {_TOKEN_RULE}")
         if event_id in ids:
             raise SeedError(f"{at_line(raw, 'id')}duplicate event id {event_id!r}")
         ids.add(event_id)
