@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..apispec import EVENT_FIELD_NAMES
@@ -89,16 +89,7 @@ def coupon_shape_problem(row: Any) -> str | None:
 
 def coupon_page(answer: Answer) -> tuple[list[dict[str, Any]], int]:
     """A success envelope holding ``{"nodes": [coupon row...], "totalCount": N}``."""
-    data = success(answer)
-    nodes = data.get("nodes") if isinstance(data, dict) else None
-    total = data.get("totalCount") if isinstance(data, dict) else None
-    if not isinstance(nodes, list) or not isinstance(total, int) or isinstance(total, bool):
-        raise Difference('data {"nodes": [...], "totalCount": N}', answer.describe())
-    for node in nodes:
-        problem = coupon_shape_problem(node)
-        if problem is not None:
-            raise Difference("coupon rows in data.nodes", f"{problem}: {answer.describe()}")
-    return nodes, total
+    return _nodes(answer, coupon_shape_problem, "coupon rows")
 
 
 def event_shape_problem(event: Any) -> str | None:
@@ -147,15 +138,22 @@ def event(answer: Answer, fields: Mapping[str, Any] | None = None) -> dict[str, 
 
 def page(answer: Answer) -> tuple[list[dict[str, Any]], int]:
     """A success envelope holding ``{"nodes": [Event...], "totalCount": N}``."""
+    return _nodes(answer, event_shape_problem, "Event objects")
+
+
+def _nodes(
+    answer: Answer, shape_problem: Callable[[Any], str | None], what: str
+) -> tuple[list[dict[str, Any]], int]:
+    """``data.nodes`` and ``data.totalCount`` of a page, each node checked by ``shape_problem``."""
     data = success(answer)
     nodes = data.get("nodes") if isinstance(data, dict) else None
     total = data.get("totalCount") if isinstance(data, dict) else None
     if not isinstance(nodes, list) or not isinstance(total, int) or isinstance(total, bool):
         raise Difference('data {"nodes": [...], "totalCount": N}', answer.describe())
     for node in nodes:
-        problem = event_shape_problem(node)
+        problem = shape_problem(node)
         if problem is not None:
-            raise Difference("Event objects in data.nodes", f"{problem}: {answer.describe()}")
+            raise Difference(f"{what} in data.nodes", f"{problem}: {answer.describe()}")
     return nodes, total
 
 
