@@ -11,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tracking_mock import Settings, create_app
-from tracking_mock.inspector.calls import PAGE_DEFAULT
+from tracking_mock.inspector.call_pages import PAGE_DEFAULT
 from tracking_mock.journal import CallRecord
 from tracking_mock.models import ContractWarning
 from tracking_mock.server import ServerThread

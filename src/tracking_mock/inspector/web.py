@@ -24,7 +24,7 @@ from ..errors import BadRequest, NotFound
 from ..journal import CallRecord
 from ..responses import JSONResponse, dumps
 from ..validation import list_query
-from .calls import PAGE_DEFAULT, PAGE_MAX, CallFilter, page
+from .call_pages import PAGE_DEFAULT, PAGE_MAX, CallFilter, page
 
 _ASSETS = {
     "index.html": "text/html; charset=utf-8",
