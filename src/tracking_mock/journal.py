@@ -118,26 +118,46 @@ class Journal:
 
     def complete(self, pending: CallRecord, record: CallRecord) -> None:
         """Put ``record`` where ``pending`` is (an update or the answer of a call in flight)."""
-        record, size = bounded(record, self.body_bytes)
         with self._lock:
             self.version += 1
             records, seq = self._records, pending.seq
             # Newest first: a call in flight is almost always the latest, or among the latest.
             for index in range(len(records) - 1, -1, -1):
-                if records[index].seq == seq:
-                    records[index] = record
-                    self._bytes += size - self._sizes[index]
-                    self._sizes[index] = size
+                kept = records[index]
+                if kept.seq != seq:
+                    continue
+                if (
+                    record.raw_headers is kept.raw_headers
+                    and record.path is kept.path
+                    and record.query is kept.query
+                ):
+                    # Hot path: the same (already bounded) head, only the bodies differ, and
+                    # the size is linear in them (see ``recording.bounded``).
+                    size = (
+                        self._sizes[index]
+                        - len(kept.raw_body or b"")
+                        - len(kept.raw_response)
+                        + len(record.raw_body or b"")
+                        + len(record.raw_response)
+                    )
+                else:
+                    record, size = bounded(record, self.body_bytes)
+                records[index] = record
+                self._bytes += size - self._sizes[index]
+                self._sizes[index] = size
+                if self._bytes > self.max_bytes:
                     self._evict()
-                    return
+                return
             # Cleared or pushed out while in flight: kept as a new call, as it was answered.
+            record, size = bounded(record, self.body_bytes)
             self._append(record, size)
 
     def _append(self, record: CallRecord, size: int) -> None:
         self._records.append(record)
         self._sizes.append(size)
         self._bytes += size
-        self._evict()
+        if len(self._records) > self.size or self._bytes > self.max_bytes:
+            self._evict()
 
     def _evict(self) -> None:
         while len(self._records) > self.size or self._bytes > self.max_bytes:

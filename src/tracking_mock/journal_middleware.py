@@ -92,23 +92,27 @@ class JournalMiddleware:
         recorded = False
         # Journaled on arrival as pending, then completed in place, so a call held by a delay
         # is already visible to tests and the inspector.
+        # Records are built positionally, in field order: with 18 keywords a build costs
+        # about twice as much, and two are built for every call.
         shown = pending = CallRecord(
-            seq=self.journal.next_seq(),
-            time=time.time(),
-            method=scope["method"],
-            path=scope["path"],
-            query=scope.get("query_string", b"").decode("latin-1"),
-            raw_headers=tuple(scope["headers"]),
-            raw_body=None,
-            body_truncated=False,
-            status=0,
-            raw_response=b"",
-            response_truncated=False,
-            account=None,
-            warnings=(),
-            fault=None,
-            duration_ms=0.0,
-            pending=True,
+            self.journal.next_seq(),  # seq
+            time.time(),  # time
+            scope["method"],  # method
+            path,  # path
+            scope.get("query_string", b"").decode("latin-1"),  # query
+            tuple(scope["headers"]),  # raw_headers
+            None,  # raw_body
+            False,  # body_truncated
+            0,  # status
+            b"",  # raw_response
+            False,  # response_truncated
+            None,  # account
+            (),  # warnings
+            None,  # fault
+            0.0,  # duration_ms
+            None,  # reason
+            None,  # upstream
+            True,  # pending
         )
         self.journal.add(pending)
 
@@ -133,26 +137,27 @@ class JournalMiddleware:
             body, body_truncated = (
                 (None, False) if call.body is None else self.journal.clip(call.body)
             )
-            # Built whole rather than by ``_replace``: this runs for every call.
+            # Built whole rather than by ``_replace``, positionally (see above). The head is the
+            # pending record's own objects, so the journal need not bound it again.
             record = CallRecord(
-                seq=pending.seq,
-                time=pending.time,
-                method=pending.method,
-                path=pending.path,
-                query=pending.query,
-                raw_headers=pending.raw_headers,
-                raw_body=body,
-                body_truncated=body_truncated,
-                status=0 if call.fault == "drop" else status,
-                raw_response=response,
-                response_truncated=size > len(response),
-                account=call.account,
-                warnings=tuple(call.warnings),
-                fault=call.fault,
-                duration_ms=(time.perf_counter() - started) * 1000,
-                reason=call.reason,
-                upstream=call.upstream,
-                pending=False,
+                pending.seq,
+                pending.time,
+                pending.method,
+                pending.path,
+                pending.query,
+                pending.raw_headers,
+                body,  # raw_body
+                body_truncated,
+                0 if call.fault == "drop" else status,  # status
+                response,  # raw_response
+                size > len(response),  # response_truncated
+                call.account,
+                tuple(call.warnings),
+                call.fault,
+                (time.perf_counter() - started) * 1000,  # duration_ms
+                call.reason,
+                call.upstream,
+                False,  # pending
             )
             self.journal.complete(shown, record)
             if self.request_log is not None:
@@ -188,7 +193,8 @@ class JournalMiddleware:
             finish(_SERVER_ERROR_BODY)
             raise
         finally:
-            finish()
+            if not recorded:
+                finish()
             # ``finish`` closes over the scope, which holds ``call``: break that cycle, or every
             # request's objects would wait for the garbage collector instead of being freed.
             call.finish = call.update = _nothing
