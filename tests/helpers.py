@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -22,3 +24,19 @@ def state_of(client: TestClient) -> MockState:
     app = client.app
     assert isinstance(app, Starlette)
     return mock_state_of(app)
+
+
+T = TypeVar("T")
+
+
+def wait_for(check: Callable[[], T], what: str, timeout: float = 10.0) -> T:
+    """Poll ``check`` until it gives something truthy, and return that; fail after ``timeout``.
+
+    The short pause between polls is no wait for the outcome: the deadline bounds the loop.
+    """
+    deadline = time.monotonic() + timeout
+    while not (found := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.005)
+    return found

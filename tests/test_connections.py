@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,7 +19,7 @@ from tracking_mock.connections import ACCEPT_ERROR, AcceptErrorThrottle
 from tracking_mock.server import ServerThread
 from tracking_mock.state import MockState
 
-from .helpers import EMPTY_SEED
+from .helpers import EMPTY_SEED, wait_for
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
 DEADLINE = 10.0
@@ -51,14 +51,6 @@ def closed_by_server(sock: socket.socket) -> bool:
     return False
 
 
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
-
-
 @pytest.mark.parametrize(
     "sent",
     [
@@ -80,7 +72,7 @@ def test_slow_requests_are_closed_after_the_read_timeout(sent: bytes) -> None:
         assert state.store.counts()["default"] == 0
         assert httpx.get(f"{server.url}/_mock/health", timeout=5).status_code == 200
         if sent.startswith(b"POST"):
-            wait_until(lambda: len(state.journal.records()) == 1, "the call's record")
+            wait_for(lambda: len(state.journal.records()) == 1, "the call's record")
             assert state.journal.records()[0].status == 499
 
 
@@ -106,12 +98,12 @@ def test_a_slow_answer_is_not_a_slow_request() -> None:
 def test_past_the_connection_cap_requests_get_503_then_recover() -> None:
     with serving(max_connections=3, read_timeout=DEADLINE) as (server, _):
         idle = [connect(server) for _ in range(3)]
-        wait_until(lambda: len(server._server.server_state.connections) >= 3, "3 connections")
+        wait_for(lambda: len(server._server.server_state.connections) >= 3, "3 connections")
         refused = httpx.get(f"{server.url}/_mock/health", timeout=DEADLINE)
         assert refused.status_code == 503
         for sock in idle:
             sock.close()
-        wait_until(
+        wait_for(
             lambda: httpx.get(f"{server.url}/_mock/health", timeout=DEADLINE).status_code == 200,
             "the server to serve again",
         )
@@ -122,7 +114,7 @@ def test_a_get_abandoned_during_a_delay_is_journaled_499() -> None:
         state.store.account("default").faults.delay_next(DEADLINE)
         with pytest.raises(httpx.ReadTimeout):
             httpx.get(f"{server.url}/tracking/events", headers=AUTH, timeout=SHORT)
-        wait_until(
+        wait_for(
             lambda: [r.pending for r in state.journal.records()] == [False],
             "the call's completed record",
         )
@@ -188,7 +180,7 @@ def test_out_of_descriptors_the_log_stays_calm_and_serving_resumes(tmp_path: Any
         # More idle connections than the server has descriptors for.
         flood = [socket.create_connection((host, int(port)), timeout=DEADLINE) for _ in range(80)]
         try:
-            wait_until(
+            wait_for(
                 lambda: _answers(url),
                 "the server to close idle connections and answer again",
             )

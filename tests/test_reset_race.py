@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,7 +15,7 @@ from tracking_mock.server import ServerThread
 from tracking_mock.state import MockState
 from tracking_mock.store import Store, default_account
 
-from .helpers import EMPTY_SEED
+from .helpers import EMPTY_SEED, wait_for
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
 EVENT = {"eventName": "Purchases", "value": 1}
@@ -33,14 +32,6 @@ def served() -> Iterator[tuple[httpx.Client, MockState]]:
         httpx.Client(base_url=server.url, timeout=DEADLINE) as http,
     ):
         yield http, mock_state_of(app)
-
-
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.005)
 
 
 def reset_one(http: httpx.Client) -> None:
@@ -81,7 +72,7 @@ def test_a_call_in_flight_across_a_reset_is_refused_and_stores_nothing(
     body = {**EVENT, "transactionId": "t1"}
     with ThreadPoolExecutor(1) as pool:
         answer = pool.submit(http.request, method, "/tracking/events", json=body, headers=AUTH)
-        wait_until(lambda: not account.faults.active, "the call to enter its delay")
+        wait_for(lambda: not account.faults.active, "the call to enter its delay")
         change(http)
         response = answer.result(timeout=DEADLINE)
     assert response.status_code == 409, response.text

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -17,7 +16,7 @@ from tracking_mock.error_handlers import CONNECTION_SCOPE_KEY
 from tracking_mock.server import ServerThread, bind
 from tracking_mock.state import MockState
 
-from .helpers import EMPTY_SEED
+from .helpers import EMPTY_SEED, wait_for
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
 
@@ -148,14 +147,6 @@ def test_a_call_is_journaled_before_its_client_holds_the_answer(
             assert len(state.journal.records()) == count
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        threading.Event().wait(0.01)
-
-
 def test_a_client_that_gives_up_is_no_server_error(served: tuple[str, MockState]) -> None:
     url, state = served
     state.store.account("default").faults.delay_next(0.5)
@@ -164,7 +155,9 @@ def test_a_client_that_gives_up_is_no_server_error(served: tuple[str, MockState]
             f"{url}/tracking/events", json={"eventName": "a", "value": 1}, headers=AUTH, timeout=0.1
         )
     # Journaled on arrival as pending: wait for it to be completed in place.
-    wait_until(lambda: [r.pending for r in state.journal.records()] == [False])
+    wait_for(
+        lambda: [r.pending for r in state.journal.records()] == [False], "the completed record"
+    )
     (record,) = state.journal.records()
     assert (record.status, record.fault) == (499, "delay")
     assert list(state.errors) == []
@@ -186,7 +179,10 @@ def test_stop_cuts_injected_delays_short() -> None:
 
     client = threading.Thread(target=call)
     client.start()
-    wait_until(lambda: not mock_state_of(app).store.account("default").faults.active)
+    wait_for(
+        lambda: not mock_state_of(app).store.account("default").faults.active,
+        "the call to enter its delay",
+    )
     server.stop()  # raises ServerError if it needed more than its 2 x 3 s
     client.join(10)
     assert not client.is_alive()

@@ -16,7 +16,8 @@ from tracking_mock.seed import load_seed
 from tracking_mock.server import ServerThread
 from tracking_mock.watch import FixtureWatcher
 
-from .live import COMMAND, Live, wait_for
+from .helpers import wait_for
+from .live import COMMAND, Live
 
 SHOP = {"Authorization": "Bearer sk_test_shop"}
 NEW = {"Authorization": "Bearer sk_test_new"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +23,7 @@ from tracking_mock.wire import (
     encode_warnings,
 )
 
-from .helpers import AUTH, EMPTY_SEED
+from .helpers import AUTH, EMPTY_SEED, wait_for
 
 
 def _codes(response: Any) -> list[str]:
@@ -115,16 +114,6 @@ def served() -> Iterator[str]:
         yield server.url
 
 
-def _wait_for(check: Callable[[], Any], seconds: float = 5.0) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.01)
-    raise AssertionError("condition not met in time")
-
-
 def test_a_delayed_call_is_journaled_as_pending_then_completed_in_place(served: str) -> None:
     admin = httpx.Client(base_url=served, timeout=5)
     admin.post("/_mock/accounts/default/faults", json={"action": "delay", "seconds": 1})
@@ -145,7 +134,7 @@ def test_a_delayed_call_is_journaled_as_pending_then_completed_in_place(served: 
         nodes: list[dict[str, Any]] = admin.get("/_mock/calls").json()["data"]["nodes"]
         return nodes
 
-    (pending,) = _wait_for(lambda: [c for c in calls() if c["pending"]])
+    (pending,) = wait_for(lambda: [c for c in calls() if c["pending"]], "a pending call")
     assert pending["status"] == 0
     assert pending["account"] == "default"
     assert pending["fault"] == "delay"
