@@ -176,3 +176,20 @@ def test_a_rebinding_page_cannot_read_calls_over_a_real_socket(served: str) -> N
     assert "Clicks" not in foreign.text
     own = httpx.get(f"{served}/_mock/calls", timeout=5)
     assert own.json()["data"]["totalCount"] == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        pytest.param("/_mock/ui", 200, id="page"),
+        pytest.param("/_mock/ui/inspector.js", 200, id="file"),
+        pytest.param("/_mock/ui/api", 401, id="api-root"),
+        pytest.param("/_mock/ui/api/calls", 401, id="api"),
+        pytest.param("/_mock/uiX", 401, id="not-the-page"),
+    ],
+)
+def test_only_the_inspectors_page_and_files_skip_the_token(
+    make_client: MakeClient, path: str, status: int
+) -> None:
+    client = make_client(admin_token=TOKEN)
+    assert client.get(path).status_code == status

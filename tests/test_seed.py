@@ -318,3 +318,17 @@ def test_the_account_rules_load_without_the_yaml_loader() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_file_that_cannot_be_read_is_one_seed_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fixture = tmp_path / "gone.yaml"
+    fixture.write_text("version: 1\naccounts: {}\n")
+
+    def vanished(self: Path) -> bytes:  # an editor replacing the file while it is read
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(Path, "read_bytes", vanished)
+    with pytest.raises(SeedError, match=r"gone\.yaml: cannot read: No such file or directory"):
+        load_seed([fixture])

@@ -75,11 +75,24 @@ def test_a_broken_edit_keeps_the_old_data_and_logs_one_line(
     assert "\n" not in message
 
 
+_NEW_JSONL = (
+    '{"version": 1, "account": "new", "keys": ["sk_test_new"]}\n'
+    '{"eventName": "Stock", "value": 7, "createdAt": "2026-01-01T00:00:00Z"}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        pytest.param("new.yaml", _fixture("new", 7, key="sk_test_new"), id="yaml"),
+        pytest.param("new.jsonl", _NEW_JSONL, id="json-lines"),
+    ],
+)
 def test_a_file_added_to_a_watched_folder_is_loaded(
-    watched: tuple[str, FixtureWatcher, Path],
+    watched: tuple[str, FixtureWatcher, Path], name: str, text: str
 ) -> None:
     url, _, folder = watched
-    write_atomically(folder / "new.yaml", _fixture("new", 7, key="sk_test_new").encode())
+    write_atomically(folder / name, text.encode())
     wait_for(lambda: _values(url, NEW) == [7], what="the new file served")
     assert _values(url, SHOP) == [1]
 

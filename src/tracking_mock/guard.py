@@ -116,11 +116,11 @@ def _in_process(scope: Scope, host: str) -> bool:
 def _static(scope: Scope) -> bool:
     """The inspector's page and files: they hold no state, and the page asks for the token."""
     path: str = scope["path"]
-    return (
-        scope["method"] == "GET"
-        and path.startswith(INSPECTOR_PREFIX)
-        and not path.startswith(INSPECTOR_PREFIX + "/api/")
-    )
+    if scope["method"] != "GET" or not (
+        path == INSPECTOR_PREFIX or path.startswith(INSPECTOR_PREFIX + "/")
+    ):
+        return False
+    return path != INSPECTOR_PREFIX + "/api" and not path.startswith(INSPECTOR_PREFIX + "/api/")
 
 
 def token_given(headers: dict[bytes, bytes], token: bytes) -> bool:

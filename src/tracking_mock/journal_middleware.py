@@ -94,7 +94,7 @@ class JournalMiddleware:
         # is already visible to tests and the inspector.
         # Records are built positionally, in field order: with 18 keywords a build costs
         # about twice as much, and two are built for every call.
-        shown = pending = CallRecord(
+        pending = CallRecord(
             self.journal.next_seq(),  # seq
             time.time(),  # time
             scope["method"],  # method
@@ -117,11 +117,10 @@ class JournalMiddleware:
         self.journal.add(pending)
 
         def update() -> None:
-            nonlocal shown
-            if not recorded:
-                latest = pending._replace(account=call.account, fault=call.fault)
-                self.journal.complete(shown, latest)
-                shown = latest
+            if not recorded:  # the journal finds the record by its seq
+                self.journal.complete(
+                    pending, pending._replace(account=call.account, fault=call.fault)
+                )
 
         def finish(response: bytes | None = None) -> None:
             nonlocal recorded
@@ -159,7 +158,7 @@ class JournalMiddleware:
                 call.upstream,
                 False,  # pending
             )
-            self.journal.complete(shown, record)
+            self.journal.complete(pending, record)
             if self.request_log is not None:
                 self.request_log(record)
             elif _LOG.isEnabledFor(logging.INFO):
@@ -188,9 +187,11 @@ class JournalMiddleware:
         try:
             await self.app(scope, receive, capture)
         except Exception:
-            # Starlette's outermost middleware answers with the 500 after this re-raise.
-            status = 500
-            finish(_SERVER_ERROR_BODY)
+            # Starlette's outermost middleware answers with the 500 after this re-raise, unless
+            # an answer had begun: then the client got that status, and the journal says so.
+            if status == 0:
+                status = 500
+                finish(_SERVER_ERROR_BODY)
             raise
         finally:
             if not recorded:

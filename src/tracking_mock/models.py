@@ -78,11 +78,6 @@ class ListQuery:
     values: tuple[float, ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def filter_key(self) -> tuple[object, ...]:
-        """What decides which events match, whatever the page."""
-        return (self.event_names, self.values, self.metadata)
-
 
 @dataclass(frozen=True, slots=True)
 class Page:

@@ -126,7 +126,7 @@ class ProxyMiddleware:
             ):
                 chunks: list[bytes] = []
                 size = 0
-                async for chunk in answer.aiter_raw():
+                async for chunk in answer.aiter_bytes():  # decoded, as it is answered: plain
                     size += len(chunk)
                     if size > MAX_UPSTREAM_RESPONSE_BYTES:
                         raise _UpstreamFailed(

@@ -26,7 +26,8 @@ from .seed_jsonl import load_jsonl
 MAX_EXPANDED_NODES = 20_000_000
 """Anchors and aliases may repeat nodes, but a document may not expand past this."""
 _YAML_SUFFIXES = (".yaml", ".yml")
-_FIXTURE_SUFFIXES = (*_YAML_SUFFIXES, ".jsonl")
+FIXTURE_SUFFIXES = (*_YAML_SUFFIXES, ".jsonl")
+"""What a fixture folder loads, in name order."""
 _ALLOWED_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "merge")
@@ -97,7 +98,7 @@ def fixture_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in _FIXTURE_SUFFIXES)
+            found = sorted(p for p in path.iterdir() if p.suffix in FIXTURE_SUFFIXES)
             if not found:
                 raise SeedError(f"{path}: no .yaml, .yml or .jsonl files in this folder")
             files.extend(found)
@@ -117,7 +118,10 @@ def load_seed(paths: Sequence[Path] | None = None, *, max_bytes: int | None = No
     """
     files = fixture_files(paths if paths is not None else [default_fixtures()])
     for file in files:
-        size = file.stat().st_size if file.is_file() else 0
+        try:
+            size = file.stat().st_size if file.is_file() else 0
+        except OSError as exc:
+            raise SeedError(f"{file}: cannot read: {exc.strerror or exc}") from None
         if max_bytes is not None and size > max_bytes and file.suffix != ".jsonl":
             raise SeedError(
                 f"{file}: {size} bytes is more than the {max_bytes} a fixture file may hold "
@@ -146,9 +150,12 @@ def load_seed(paths: Sequence[Path] | None = None, *, max_bytes: int | None = No
 
 def _parse_file(file: Path) -> list[AccountSpec]:
     """A fixture file's accounts, by its suffix: JSON Lines, else YAML."""
-    if file.suffix == ".jsonl" and file.is_file():
-        return [load_jsonl(file)]
-    return parse_fixture(file.read_bytes() if file.is_file() else b"", str(file))
+    try:
+        if file.suffix == ".jsonl" and file.is_file():
+            return [load_jsonl(file)]
+        return parse_fixture(file.read_bytes() if file.is_file() else b"", str(file))
+    except OSError as exc:  # unreadable, or replaced by an editor while being read
+        raise SeedError(f"{file}: cannot read: {exc.strerror or exc}") from None
 
 
 def parse_fixture(data: bytes, source: str = "<fixture>") -> list[AccountSpec]:

@@ -10,14 +10,13 @@ from pathlib import Path
 import watchfiles
 
 from .errors import ApiError, SeedError
-from .seed import default_fixtures, load_seed
+from .seed import FIXTURE_SUFFIXES, default_fixtures, load_seed
 from .state import MockState
 
 logger = logging.getLogger("tracking_mock.watch")
 
 DEBOUNCE_MS = 200
 """Changes within this long are one reload (an editor's save is several file events)."""
-_YAML_SUFFIXES = (".yaml", ".yml")
 
 
 class FixtureWatcher:
@@ -38,17 +37,17 @@ class FixtureWatcher:
         """Reloads that kept the old data (the files did not load)."""
 
     def _relevant(self, path: Path) -> bool:
-        # Folders are watched for their YAML files; a file by itself, whatever its name.
+        # Folders are watched for the fixture files they load; a file by itself, whatever its name.
         return any(
             path == watched
-            or (watched.is_dir() and path.parent == watched and path.suffix in _YAML_SUFFIXES)
+            or (watched.is_dir() and path.parent == watched and path.suffix in FIXTURE_SUFFIXES)
             for watched in self._paths
         )
 
     def reload(self) -> None:
         """Load the files again; on success their accounts start afresh, else nothing changes."""
         try:
-            seed = load_seed(self._paths)
+            seed = load_seed(self._paths, max_bytes=self._state.settings.max_fixture_bytes)
             changed = self._state.reload(seed)
         except (SeedError, ApiError, ValueError) as exc:
             self.failures += 1
