@@ -217,13 +217,25 @@ async def read_json(request: Request, state: MockState, call: CallContext) -> An
     charset = params.strip().lower()
     if charset and charset.replace(" ", "") not in ("charset=utf-8", 'charset="utf-8"'):
         raise UnsupportedMediaType("the body must be UTF-8 JSON (charset=utf-8)")
+    # Read from ``receive`` as ``Request.stream`` does, without its async generator (a cost on
+    # every write): chunks until one says no more body follows; a hang-up ends the call.
+    receive = request.receive
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    while True:
+        message = await receive()
+        kind = message["type"]
+        if kind == "http.disconnect":
+            raise ClientDisconnect
+        if kind != "http.request":
+            continue
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             raise PayloadTooLarge(f"body is larger than {limit} bytes")
         chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
     call.body = raw = b"".join(chunks)
     return decode_json(raw)
 
