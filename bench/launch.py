@@ -33,7 +33,7 @@ from tracking_mock.guard import AdminGuard
 from tracking_mock.journal_middleware import JournalMiddleware
 from tracking_mock.models import SeedEvent
 from tracking_mock.seed import Seed, load_seed
-from tracking_mock.server import ServerThread
+from tracking_mock.server import ServerThread, settle_heap
 from tracking_mock.settings import Settings
 from tracking_mock.store import Store
 from tracking_mock.validation import decode_json, validate_event
@@ -83,7 +83,7 @@ def mock_app(
     gone: set[object] = {dropped[part] for part in without if part in dropped}
     app.user_middleware = [m for m in app.user_middleware if m.cls not in gone]
     app.middleware_stack = None  # built again, from the list above, on the first call
-    gc.collect()
+    settle_heap()  # as the CLI does once fixtures are loaded
     return app
 
 

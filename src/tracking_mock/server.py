@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import math
 import socket
 import threading
@@ -39,6 +40,18 @@ class _ExposeConnection:
         if scope["type"] == "http":
             scope[CONNECTION_SCOPE_KEY] = getattr(send, "__self__", None)
         await self.app(scope, receive, send)
+
+
+def settle_heap() -> None:
+    """Take what startup loaded out of the garbage collector's rounds (``gc.freeze``).
+
+    Seeded events live as long as the server, yet every full collection walks them all: at
+    1M events one took 337 ms here, and the journal's turnover sets one off every few tens of
+    thousands of calls. Collected first, so that no garbage is frozen. The objects stay freed
+    by reference counting as usual (events hold no cycles).
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def bind(host: str, port: int) -> socket.socket:
