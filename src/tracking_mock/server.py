@@ -13,7 +13,13 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .connections import AcceptErrorThrottle, ConnectionLimits, sweep, with_read_deadline
+from .connections import (
+    AcceptErrorThrottle,
+    ConnectionCap,
+    ConnectionLimits,
+    sweep,
+    with_read_deadline,
+)
 from .error_handlers import CONNECTION_SCOPE_KEY
 from .settings import Settings
 
@@ -95,8 +101,9 @@ class ServerThread:
         self._start_timeout = start_timeout
         self._stop_timeout = stop_timeout
         limits = limits or ConnectionLimits.of(Settings())
+        cap = ConnectionCap(_ExposeConnection(app), limits.max_connections)
         config = uvicorn.Config(
-            _ExposeConnection(app),
+            cap,
             # uvicorn's own info lines (process started, running on ...) repeat the ready line.
             log_level="warning" if log_level == "info" else log_level,
             log_config=log_config,
@@ -110,12 +117,13 @@ class ServerThread:
             timeout_graceful_shutdown=min(SHUTDOWN_GRACE, math.ceil(stop_timeout)),
             # uvicorn types it as int, but hands it to call_later: fractions work.
             timeout_keep_alive=limits.keep_alive_timeout,  # type: ignore[arg-type]
-            limit_concurrency=limits.max_connections,
+            limit_concurrency=None,  # the cap answers instead, in the API's envelope
         )
         config.load()
         config.http_protocol_class = with_read_deadline(config.http_protocol_class)
         self._read_timeout = limits.read_timeout
         self._server = uvicorn.Server(config)
+        cap.watch(self._server.server_state.connections, self._server.server_state.tasks)
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self.error: BaseException | None = None
