@@ -23,34 +23,81 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Route, request_response
+from starlette.testclient import TestClient
 from starlette.types import ASGIApp
 
 from tracking_mock.app import create_app, mock_state_of
 from tracking_mock.cli import console_log
+from tracking_mock.guard import AdminGuard
+from tracking_mock.journal_middleware import JournalMiddleware
 from tracking_mock.models import SeedEvent
 from tracking_mock.seed import Seed, load_seed
-from tracking_mock.server import ServerThread
+from tracking_mock.server import ServerThread, settle_heap
 from tracking_mock.settings import Settings
 from tracking_mock.store import Store
 from tracking_mock.validation import decode_json, validate_event
-from workload import ACCOUNT, API_KEY, bench_account, event_body, query_shape, seed_events
+from workload import (
+    ACCOUNT,
+    API_KEY,
+    POST_EXAMPLE,
+    bench_account,
+    event_body,
+    query_shape,
+    seed_events,
+)
 
 _UNAUTHORIZED = b'{"success":false,"error":"Unauthorized: unknown client key"}'
 
 
-def mock_app(events: int, log_level: str = Settings().log_level) -> ASGIApp:
+ABLATIONS = ("journal", "guard", "work")
+"""Parts of the mock ``bench/ablation.py`` can take out: the journal middleware, the admin
+guard middleware, and the API's own work (authenticate, query, render: the route answers with
+fixed bytes instead)."""
+
+
+def mock_app(
+    events: int, log_level: str = Settings().log_level, without: Sequence[str] = ()
+) -> ASGIApp:
     """The mock with default settings, its bench account preloaded with ``events`` events.
 
-    Its log goes to stderr as the CLI's does (the bench sends stderr to a file).
+    Its log goes to stderr as the CLI's does (the bench sends stderr to a file). ``without``
+    names parts to take out (``ABLATIONS``), to measure what each costs.
     """
     settings = Settings(port=0, log_level=log_level)
     seed = Seed(accounts=(bench_account(),), files=())
     app = create_app(settings, seed=seed, request_log=console_log(settings))
     store = mock_state_of(app).store
     store.merge_into(ACCOUNT, bench_account(tuple(seed_events(events))))
-    gc.collect()
+    if "work" in without:
+        answers = {method: _sample(app, method) for method in ("GET", "POST")}
+
+        async def fixed(request: Request) -> Response:
+            await request.body()  # as the bare app reads it
+            return Response(answers[request.method], media_type="application/json")
+
+        for route in app.router.routes:
+            if isinstance(route, Route) and route.path == "/tracking/events":
+                route.app = request_response(fixed)
+    dropped = {"journal": JournalMiddleware, "guard": AdminGuard}
+    gone: set[object] = {dropped[part] for part in without if part in dropped}
+    app.user_middleware = [m for m in app.user_middleware if m.cls not in gone]
+    app.middleware_stack = None  # built again, from the list above, on the first call
+    settle_heap()  # as the CLI does once fixtures are loaded
     return app
+
+
+def _sample(app: ASGIApp, method: str) -> bytes:
+    """The mock's own answer to the bench's first page (GET) or example create (POST)."""
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        response = client.request(
+            method,
+            "/tracking/events",
+            headers={"Authorization": f"Bearer {API_KEY}", "Content-Type": "application/json"},
+            content=POST_EXAMPLE if method == "POST" else None,
+        )
+    assert response.status_code == 200, response.text
+    return response.content
 
 
 def bare_app(bodies: dict[str, str]) -> ASGIApp:
@@ -149,6 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     mock = modes.add_parser("mock", help="serve the mock preloaded with N events")
     mock.add_argument("--events", type=int, required=True)
     mock.add_argument("--log-level", default=Settings().log_level)
+    mock.add_argument(
+        "--without", action="append", default=[], choices=ABLATIONS, help="take out a part"
+    )
     bare = modes.add_parser("bare", help="serve the bare app with fixed answers")
     bare.add_argument("--bodies", type=Path, required=True, help="JSON: 'METHOD query' -> body")
     memory = modes.add_parser("memory", help="print bytes kept for N stored events (JSON)")
@@ -158,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     load.add_argument("--path", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.mode == "mock":
-        return serve(mock_app(args.events, args.log_level), args.max_seconds)
+        return serve(mock_app(args.events, args.log_level, args.without), args.max_seconds)
     if args.mode == "bare":
         return serve(bare_app(json.loads(args.bodies.read_text())), args.max_seconds)
     if args.mode == "load":

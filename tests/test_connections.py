@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import subprocess
@@ -15,7 +16,12 @@ import httpx
 import pytest
 
 from tracking_mock import DEFAULT_API_KEY, Settings, create_app, mock_state_of
-from tracking_mock.connections import ACCEPT_ERROR, AcceptErrorThrottle
+from tracking_mock.connections import (
+    ACCEPT_ERROR,
+    OVER_CAPACITY_INTERVAL,
+    AcceptErrorThrottle,
+    ConnectionCap,
+)
 from tracking_mock.server import ServerThread
 from tracking_mock.state import MockState
 
@@ -101,6 +107,12 @@ def test_past_the_connection_cap_requests_get_503_then_recover() -> None:
         wait_for(lambda: len(server._server.server_state.connections) >= 3, "3 connections")
         refused = httpx.get(f"{server.url}/_mock/health", timeout=DEADLINE)
         assert refused.status_code == 503
+        assert refused.headers["content-type"] == "application/json"
+        assert refused.json() == {
+            "success": False,
+            "error": "too many connections: this server serves at most 3 at once "
+            "(--max-connections)",
+        }
         for sock in idle:
             sock.close()
         wait_for(
@@ -205,3 +217,37 @@ def _answers(url: str) -> bool:
         return httpx.get(f"{url}/_mock/health", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def test_refusals_past_the_cap_are_logged_at_most_once_an_interval(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = [0.0]
+    cap = ConnectionCap(_never_called, limit=1, clock=lambda: now[0])
+    cap.watch(connections={"a", "b"}, tasks=set())
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    async def refuse_three() -> None:
+        for _ in range(3):
+            await cap({"type": "http"}, _never_received, send)
+        now[0] += OVER_CAPACITY_INTERVAL
+        await cap({"type": "http"}, _never_received, send)
+
+    with caplog.at_level("WARNING", logger="tracking_mock"):
+        asyncio.run(refuse_three())
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [503] * 4
+    assert [r.getMessage() for r in caplog.records] == [
+        "1 request(s) answered 503: more than 1 connections at once (--max-connections)",
+        "3 request(s) answered 503: more than 1 connections at once (--max-connections)",
+    ]
+
+
+async def _never_called(scope: Any, receive: Any, send: Any) -> None:
+    raise AssertionError("the cap let a call through")
+
+
+async def _never_received() -> Any:
+    raise AssertionError("the cap read the request")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.types import Receive, Scope, Send
 
 from tracking_mock import Settings, create_app, mock_state_of
 from tracking_mock.seed import load_seed
@@ -122,6 +124,25 @@ def test_an_upstream_slower_than_the_timeout_is_a_504(upstream: Served) -> None:
         answer = httpx.get(f"{proxy.url}/tracking/events", headers=AUTH, timeout=10)
     assert answer.status_code == 504
     assert answer.json() == {"success": False, "error": "upstream did not answer within 0.3 s"}
+
+
+async def _trickling_upstream(scope: Scope, receive: Receive, send: Send) -> None:
+    """Answers 200 and then a byte every 0.1 s for 3 s: every read is quick, the whole is not."""
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    for _ in range(30):
+        await send({"type": "http.response.body", "body": b" ", "more_body": True})
+        await asyncio.sleep(0.1)
+    await send({"type": "http.response.body", "body": b"{}"})
+
+
+def test_an_upstream_that_trickles_its_answer_past_the_timeout_is_a_504() -> None:
+    with (
+        ServerThread(_trickling_upstream) as upstream,
+        _proxy(upstream.url, upstream_timeout=0.5) as proxy,
+    ):
+        answer = httpx.get(f"{proxy.url}/tracking/events", headers=AUTH, timeout=10)
+    assert answer.status_code == 504
+    assert answer.json() == {"success": False, "error": "upstream did not answer within 0.5 s"}
 
 
 def test_record_writes_what_the_upstream_accepted_as_a_fixture_without_keys(

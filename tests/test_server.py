@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import socket
 import threading
+import weakref
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from tracking_mock import DEFAULT_API_KEY, Settings, create_app, mock_state_of
+from tracking_mock import DEFAULT_API_KEY, Settings, cli, create_app, mock_state_of
 from tracking_mock.error_handlers import CONNECTION_SCOPE_KEY
-from tracking_mock.server import ServerThread, bind
+from tracking_mock.server import ServerThread, bind, settle_heap
 from tracking_mock.state import MockState
 
 from .helpers import EMPTY_SEED, wait_for
@@ -187,3 +189,36 @@ def test_stop_cuts_injected_delays_short() -> None:
     client.join(10)
     assert not client.is_alive()
     assert len(outcome) == 1
+
+
+def test_settle_heap_collects_garbage_then_freezes_what_is_left() -> None:
+    class Node:
+        other: object = None
+
+    kept, garbage = Node(), Node()
+    garbage.other = garbage  # a cycle: only the collector frees it
+    dead = weakref.ref(garbage)
+    del garbage
+    try:
+        settle_heap()
+        assert dead() is None
+        assert gc.get_freeze_count() > 0
+        assert not any(o is kept for o in gc.get_objects())  # frozen: out of the collector's rounds
+    finally:
+        gc.unfreeze()
+    assert any(o is kept for o in gc.get_objects())
+
+
+def test_the_cli_settles_the_heap_once_fixtures_are_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    steps: list[str] = []
+    monkeypatch.setattr(cli, "settle_heap", lambda: steps.append("settle"))
+
+    def serve_until_signal(app: object, settings: Settings) -> int:
+        steps.append("serve")
+        return 0
+
+    monkeypatch.setattr(cli, "_serve_until_signal", serve_until_signal)
+    assert cli.serve(Settings(log_level="warning")) == 0
+    assert steps == ["settle", "serve"]

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracking_mock import limits
 from tracking_mock.errors import BadRequest
 from tracking_mock.models import ListQuery
 from tracking_mock.validation import (
     decode_json,
+    decode_query,
     parse_coupon_page,
     parse_list_query,
     validate_event,
 )
+
+from .budgets import examples
 
 BASE: dict[str, Any] = {"eventName": "Purchase", "value": 250}
 
@@ -361,3 +367,10 @@ def test_an_unknown_field_that_misspells_a_documented_one_says_which(
     _, warnings = validate_event(body(**{field: "x"}), update=update)
     hint = f" (did you mean {meant}?)" if meant else ""
     assert [w.message for w in warnings] == [f"unknown field '{field}' was ignored{hint}"]
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.text(alphabet="ab=&;. é\u00ff[]", max_size=30))
+def test_a_query_without_escapes_splits_as_parse_qsl_does(text: str) -> None:
+    raw = text.encode("latin-1")
+    assert decode_query(raw) == parse_qsl(text, keep_blank_values=True, errors="strict")

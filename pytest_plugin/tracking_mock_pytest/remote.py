@@ -13,7 +13,7 @@ from tracking_mock.fault_spec import FaultSpec
 from tracking_mock.fixture_writer import event_body
 from tracking_mock.models import AccountSpec
 from tracking_mock.plan import Plan
-from tracking_mock.settings import Settings
+from tracking_mock.settings import Settings, admin_token_headers
 
 from .backend import AccountRef, ClockControl, TrackingServerError
 from .calls import Call
@@ -46,8 +46,9 @@ class AdminClient:
 
     def __init__(self, url: str, token: str | None = None) -> None:
         self.url = url.rstrip("/")
-        headers = {"X-Admin-Token": token} if token else None
-        self._http = httpx.Client(base_url=self.url, timeout=ADMIN_TIMEOUT, headers=headers)
+        self._http = httpx.Client(
+            base_url=self.url, timeout=ADMIN_TIMEOUT, headers=admin_token_headers(token)
+        )
 
     def call(self, method: str, path: str, body: Any = None, **params: str) -> Any:
         """The ``data`` of a successful answer; ``ValueError`` for a 400 or 409, else the error."""

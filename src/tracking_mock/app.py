@@ -38,10 +38,11 @@ def create_app(
     if seed is None:
         seed = load_seed(settings.fixtures, max_bytes=settings.max_fixture_bytes)
     state = MockState.build(settings, seed)
+    # The router tries routes in order: the API's own come first, as nearly every call is one.
     routes = [
-        Route("/", index.root, methods=["GET"]),
         Route("/tracking/events", endpoints.tracking_events, methods=API_METHODS),
         Route("/events", endpoints.legacy_events, methods=API_METHODS),
+        Route("/", index.root, methods=["GET"]),
         Route(
             "/client/campaigns/{campaign_id}/coupons", endpoints.campaign_coupons, methods=["GET"]
         ),

@@ -23,7 +23,7 @@ from .errors import ApiError, PlanError, SeedError
 from .guard import is_loopback_host
 from .requestlog import LOG_FORMATS, LogFormatter, RequestLog
 from .seed import load_seed
-from .server import ServerError, ServerThread
+from .server import ServerError, ServerThread, settle_heap
 from .settings import ADMIN_TOKEN_ENV, DEFAULT_API_KEY, PLAN_MODES, Settings
 from .snapshots import StateFileError, load_state, save_state
 from .store import default_account
@@ -369,6 +369,7 @@ def serve(settings: Settings) -> int:
             raise StateFileError(f"{settings.state_file}: its folder does not exist")
         if settings.state_file.exists():
             load_state(settings.state_file, state.store, state.snapshots)
+    settle_heap()
     with contextlib.ExitStack() as stack:
         if settings.watch:
             stack.enter_context(FixtureWatcher(state, settings.fixtures))

@@ -1,9 +1,10 @@
-"""Connection hygiene uvicorn leaves to us: a read deadline per request, calm accept errors.
+"""Connection hygiene uvicorn leaves to us: read deadlines, the cap's answer, calm errors.
 
-uvicorn closes a keep-alive connection that stays idle after an answer, and answers 503
-past ``limit_concurrency``, but a connection that never finishes sending its request head or
-its body stays open forever, and when the process runs out of file descriptors asyncio logs
-one traceback per pending accept (thousands a second).
+uvicorn closes a keep-alive connection that stays idle after an answer, but a connection that
+never finishes sending its request head or its body stays open forever; past
+``limit_concurrency`` it answers a plain-text 503, not the API's envelope; and when the
+process runs out of file descriptors asyncio logs one traceback per pending accept
+(thousands a second).
 """
 
 from __future__ import annotations
@@ -16,12 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .render import error
+from .responses import dumps
 from .settings import Settings
 
 ACCEPT_ERROR = "socket.accept() out of system resource"
 """asyncio's message when accepting fails for want of descriptors or memory."""
 ACCEPT_ERROR_INTERVAL = 10.0
 """Seconds between two logged accept errors; the ones between are counted, not logged."""
+OVER_CAPACITY_INTERVAL = 10.0
+"""Seconds between two logged refusals past the connection cap."""
 
 logger = logging.getLogger("tracking_mock")
 
@@ -79,6 +86,65 @@ def with_read_deadline(protocol_class: type[asyncio.Protocol]) -> type[Any]:
 
     ReadDeadline.__name__ = ReadDeadline.__qualname__ = f"ReadDeadline{protocol_class.__name__}"
     return ReadDeadline
+
+
+class ConnectionCap:
+    """Outermost app: past ``--max-connections`` a request is answered 503 in the envelope.
+
+    The count is uvicorn's own (connections open, calls in flight), taken from the server's
+    state once it exists (``watch``); uvicorn itself runs without a limit, so that its
+    plain-text 503 never answers. Refusals are logged at most once per interval.
+    """
+
+    def __init__(
+        self, app: ASGIApp, limit: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.app = app
+        self.limit = limit
+        self.clock = clock
+        self.connections: set[Any] = set()
+        self.tasks: set[Any] = set()
+        self.last_logged = -math.inf
+        self.refused = 0
+        self.body = dumps(
+            error(
+                f"too many connections: this server serves at most {limit} at once "
+                "(--max-connections)"
+            )
+        )
+
+    def watch(self, connections: set[Any], tasks: set[Any]) -> None:
+        """Count the connections and calls of this server (``uvicorn.Server.server_state``)."""
+        self.connections, self.tasks = connections, tasks
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # The call's own task is already counted (uvicorn adds it before the app runs).
+        if scope["type"] != "http" or (
+            len(self.connections) < self.limit and len(self.tasks) <= self.limit
+        ):
+            await self.app(scope, receive, send)
+            return
+        self._log_refusal()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", b"%d" % len(self.body)),
+            (b"connection", b"close"),
+        ]
+        await send({"type": "http.response.start", "status": 503, "headers": headers})
+        await send({"type": "http.response.body", "body": self.body})
+
+    def _log_refusal(self) -> None:
+        self.refused += 1
+        now = self.clock()
+        if now - self.last_logged < OVER_CAPACITY_INTERVAL:
+            return
+        self.last_logged = now
+        logger.warning(
+            "%d request(s) answered 503: more than %d connections at once (--max-connections)",
+            self.refused,
+            self.limit,
+        )
+        self.refused = 0
 
 
 async def sweep(connections: set[Any], timeout: float) -> None:

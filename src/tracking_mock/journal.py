@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import deque
-from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from .call_json import call_json
@@ -172,10 +171,10 @@ class Journal:
     def records(self, account: str | None = None) -> list[CallRecord]:
         """The kept calls, oldest first, optionally only one account's."""
         with self._lock:
-            records: Iterable[CallRecord] = list(self._records)
-        if account is not None:
-            records = [r for r in records if r.account == account]
-        return list(records)
+            records = list(self._records)
+        if account is None:
+            return records
+        return [r for r in records if r.account == account]
 
     def clear(self, account: str | None = None) -> None:
         """Forget every call, or only one account's."""

@@ -7,6 +7,7 @@ is stored under the upstream's id and time, and later updates and cursors by tha
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import Any
@@ -120,7 +121,10 @@ class ProxyMiddleware:
             if name.decode("latin-1").lower() in _FORWARDED_HEADERS
         ]
         try:
+            # httpx's timeout bounds each phase (connect, each read); the deadline bounds the
+            # whole answer, so an upstream that trickles its body cannot hold the call.
             async with (
+                asyncio.timeout(self.timeout),
                 httpx.AsyncClient(timeout=self.timeout) as client,
                 client.stream(scope["method"], url, headers=headers, content=body) as answer,
             ):
@@ -133,7 +137,7 @@ class ProxyMiddleware:
                             502, f"upstream answer larger than {MAX_UPSTREAM_RESPONSE_BYTES} bytes"
                         )
                     chunks.append(chunk)
-        except httpx.TimeoutException:
+        except (httpx.TimeoutException, TimeoutError):
             raise _UpstreamFailed(504, f"upstream did not answer within {self.timeout} s") from None
         except httpx.HTTPError as exc:
             kind = type(exc).__name__

@@ -68,7 +68,10 @@ def success(data: Any) -> dict[str, Any]:
 
 
 def page_json(page: Page, *, hash_ids: bool = False) -> dict[str, Any]:
-    nodes = [event_json(event, hash_ids=hash_ids) for event in page.nodes]
+    if hash_ids:
+        nodes = [event_json(event, hash_ids=True) for event in page.nodes]
+    else:  # every listing: the compiled fields alone, without a call of event_json per event
+        nodes = list(map(_event_fields, page.nodes))
     return success({"nodes": nodes, "totalCount": page.total_count})
 
 

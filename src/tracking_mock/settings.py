@@ -20,10 +20,14 @@ ADMIN_TOKEN_ENV = "TRACKING_MOCK_ADMIN_TOKEN"
 """The environment variable the CLI and the plugin read the admin token from."""
 
 
+def admin_token_headers(token: str | None) -> dict[str, str]:
+    """Headers for a client's ``/_mock`` calls: the admin token, if there is one."""
+    return {"X-Admin-Token": token} if token else {}
+
+
 def admin_headers(environ: Mapping[str, str]) -> dict[str, str]:
     """Headers for a client's ``/_mock`` calls: the admin token from ``environ``, if set."""
-    token = environ.get(ADMIN_TOKEN_ENV)
-    return {"X-Admin-Token": token} if token else {}
+    return admin_token_headers(environ.get(ADMIN_TOKEN_ENV))
 
 
 TOKEN_RE = re.compile(rf"[\x21-\x7e]{{1,{limits.TOKEN_MAX_CHARS}}}")

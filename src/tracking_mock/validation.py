@@ -229,8 +229,16 @@ def list_query(raw: bytes, *, max_params: int) -> tuple[ListQuery, list[Contract
 
 def decode_query(raw: bytes) -> list[tuple[str, str]]:
     """Split a raw query string into pairs, refusing percent-escapes that are not UTF-8."""
+    text = raw.decode("latin-1")
+    if b"%" not in raw and b"+" not in raw:
+        # Nothing to unescape, as in most queries: the pairs ``parse_qsl`` would give, at a
+        # quarter of its cost (empty parts dropped, a missing ``=`` an empty value).
+        return [
+            (name, value)
+            for name, _, value in (part.partition("=") for part in text.split("&") if part)
+        ]
     try:
-        return parse_qsl(raw.decode("latin-1"), keep_blank_values=True, errors="strict")
+        return parse_qsl(text, keep_blank_values=True, errors="strict")
     except UnicodeDecodeError:
         raise BadRequest("query string is not valid UTF-8") from None
 

@@ -169,7 +169,18 @@ def test_schemathesis_reports_a_broken_app() -> None:
 stateful_app = create_app(APP_SETTINGS, seed=SEED)
 stateful_schema = schemathesis.openapi.from_asgi("/openapi.json", stateful_app, config=_config())
 stateful_schema.hook("map_case")(reachable_values(stateful_app))
-APIWorkflows = stateful_schema.as_state_machine()
+
+
+class APIWorkflows(stateful_schema.as_state_machine()):  # type: ignore[misc]
+    """Every scenario starts from the seed: Hypothesis replays a failing one to shrink it,
+    and a replay must meet the state the first run met, or it reports a flaky strategy
+    instead of the failure."""
+
+    def setup(self) -> None:
+        mock_state_of(stateful_app).store.reset()
+        mock_state_of(stateful_app).journal.clear()
+
+
 APIWorkflows.TestCase.settings = settings(
     max_examples=examples(40),
     stateful_step_count=8,

@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 
+from ..settings import admin_token_headers
+
 _MISSING = object()
 
 
@@ -50,7 +52,7 @@ class Probe:
     ) -> None:
         self.url = url.rstrip("/")
         self.key = key
-        self._admin_headers = {} if admin_token is None else {"X-Admin-Token": admin_token}
+        self._admin_headers = admin_token_headers(admin_token)
         """Sent on every ``/_mock`` call, for a mock started with ``--admin-token``."""
         self._client = httpx.Client(base_url=self.url, timeout=timeout, follow_redirects=False)
 
