@@ -9,7 +9,7 @@ large sets in microseconds. Not thread-safe on its own: ``Store`` holds the lock
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from pyroaring import BitMap
 
@@ -126,10 +126,12 @@ def _posting(positions: int | list[int]) -> Posting:
 
 
 def _finish(gathered: _Gathered[_Term]) -> dict[_Term, Posting]:
-    return {
-        term: p if isinstance(p, int) else BitMap(p)  # _posting, inlined: a term may be unique
-        for term, p in gathered.items()
-    }
+    """``gathered`` itself, each list made a bitmap (no copy: a term may be unique to an event)."""
+    finished = cast(dict[_Term, Posting | list[int]], gathered)
+    for term, positions in finished.items():
+        if isinstance(positions, list):
+            finished[term] = BitMap(positions)  # a value replaced, the dict unchanged in size
+    return cast(dict[_Term, Posting], finished)
 
 
 def _merge(table: dict[_Term, Posting], gathered: _Gathered[_Term]) -> None:

@@ -34,6 +34,7 @@ def load_jsonl(path: Path) -> AccountSpec:
 
 def parse_jsonl(lines: Iterable[bytes], source: str = "<jsonl>") -> AccountSpec:
     """Parse a header line and event lines into one account spec."""
+    lines = iter(lines)
     numbered = enumerate(lines, start=1)
     header: Any = None
     for number, line in numbered:
@@ -58,7 +59,7 @@ def parse_jsonl(lines: Iterable[bytes], source: str = "<jsonl>") -> AccountSpec:
     except SeedError as exc:
         raise SeedError(f"{where}{exc}") from None
     events = EventLines(name, source, first_line=number + 1)
-    events.feed(line for _, line in numbered)
+    events.feed(lines)  # the lines after the header: ``numbered`` reads no further ahead
     return replace(spec, events=tuple(events.events))
 
 
