@@ -562,7 +562,7 @@ def report(
                     f"target {name} >= {RATIO_TARGET} of bare at {size:,}: {row['ratio']:.3f} "
                     f"(cpu {row['cpu_ratio']:.3f}) {verdict(row['ratio'] >= RATIO_TARGET)}"
                 )
-    small, large = sizes[0], sizes[-1]
+    small, large = (sizes[0], sizes[-1]) if sizes else (0, 0)  # none: only the extras ran
     for name in FILTERED:
         if (large, name) in found:
             row = found[(large, name)].summary()
