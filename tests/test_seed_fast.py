@@ -19,6 +19,7 @@ from tracking_mock.models import Coupon, Event, EventFields, SeedEvent
 from tracking_mock.records import builder
 from tracking_mock.seed import load_seed
 from tracking_mock.seed_fast import plain_seed_event
+from tracking_mock.seed_jsonl import EventLines
 
 from .budgets import examples
 
@@ -150,6 +151,22 @@ def test_a_bad_line_among_plain_ones_is_named(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(SeedError, match=r"shop\.jsonl:line 701: duplicate event id 'e5'"):
         load_seed([path])
+
+
+BUY = b'{"eventName": "Buy", "value": 3}'
+
+
+def test_event_lines_count_lines_and_events_across_chunks() -> None:
+    lines = EventLines("shop", "body", max_events=4)
+    lines.feed([BUY])
+    lines.feed([])
+    lines.feed([b"", b"  ", BUY])
+    with pytest.raises(SeedError, match=r"^body:line 6: event of 'shop': value is required"):
+        lines.feed([BUY, b'{"eventName": "Buy"}'])
+    assert len(lines.events) == 3
+    lines.feed([BUY])
+    with pytest.raises(SeedError, match=r"^body: more than 4 events"):
+        lines.feed([BUY])
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,9 +71,8 @@ class EventLog:
     def add_many(self, events: Iterable[Event]) -> None:
         """Store many new events at once (one sort and one index pass, not one each)."""
         batch = sorted(events, key=pagination.ORDER)
-        by_id = self._by_id
+        self._by_id.update(zip([event.id for event in batch], batch, strict=True))
         for event in batch:
-            by_id[event.id] = event
             if event.transaction_id is not None:
                 self._index_transaction(event)
         stored = self._all

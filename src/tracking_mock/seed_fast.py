@@ -41,8 +41,8 @@ _seed_event = builder(SeedEvent)
 
 
 def _text(value: object, max_chars: int) -> bool:
-    """An absent field, or ASCII text within ``max_chars``."""
-    return value is None or (type(value) is str and len(value) <= max_chars and value.isascii())
+    """ASCII text within ``max_chars`` (an absent field is checked before the call)."""
+    return type(value) is str and len(value) <= max_chars and value.isascii()
 
 
 def plain_seed_event(raw: Any, ids: set[str]) -> SeedEvent | None:
@@ -67,10 +67,10 @@ def plain_seed_event(raw: Any, ids: set[str]) -> SeedEvent | None:
         and name.isascii()
         and (type(value) is int or (type(value) is float and math.isfinite(value)))
         and -_NUMBER_MAX <= value <= _NUMBER_MAX
-        and _text(transaction, _TRANSACTION_MAX)
-        and _text(currency, _CURRENCY_MAX)
-        and _text(user, _USER_MAX)
-        and _text(coupon, _COUPON_MAX)
+        and (transaction is None or _text(transaction, _TRANSACTION_MAX))
+        and (currency is None or _text(currency, _CURRENCY_MAX))
+        and (user is None or _text(user, _USER_MAX))
+        and (coupon is None or _text(coupon, _COUPON_MAX))
     ):
         return None
     metadata: dict[str, MetadataValue] | None = None

@@ -83,24 +83,28 @@ class EventLines:
         """
         events, account, source, ids = self.events, self.account, self.source, self._ids
         append, loads, plain = events.append, orjson.loads, plain_seed_event
+        room = -1 if self.max_events is None else self.max_events - len(events)
+        number = self._number  # the last line read, kept for the next chunk's lines
+        first = number + 1
         with gc_paused():
-            for line in lines:
-                self._number += 1
+            for number, line in enumerate(lines, first):
                 if not line or line.isspace():
                     continue
                 try:
                     raw = loads(line)
                 except orjson.JSONDecodeError:
-                    raw = _json(line, source, self._number)  # raises, naming the line
-                if len(events) == self.max_events:
+                    raw = _json(line, source, number)  # raises, naming the line
+                if room == 0:
                     raise SeedError(f"{source}: more than {self.max_events:,} events")
+                room -= 1
                 event = plain(raw, ids)
                 if event is None:
                     try:
                         event = seed_event(raw, account, ids)
                     except SeedError as exc:
-                        raise SeedError(f"{source}:line {self._number}: {exc}") from None
+                        raise SeedError(f"{source}:line {number}: {exc}") from None
                 append(event)
+        self._number = number
 
 
 def _json(line: bytes, source: str, number: int) -> Any:
