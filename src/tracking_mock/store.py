@@ -282,7 +282,7 @@ class Store:
             )
 
     def _seed(self, account: Account, events: Iterable[SeedEvent]) -> None:
-        """Store seed events: ``_build``'s rules, spelled out once for a million of them."""
+        """Store seed events: ``_order`` and ``_build`` spelled out in one loop, for millions."""
         now = account.clock.now()
         sequence, campaigns, metrics = (
             self._sequence,
