@@ -477,7 +477,10 @@ def measure_loads(
     with body.open("w", encoding="utf-8") as out:
         for line in jsonl_lines(jsonl_events):
             out.write(line + "\n")
-    mock = start_server("mock-seed", ["mock", "--events", "0"], folder, ready_timeout)
+    # The whole body must arrive within --read-timeout (5 s by default): a big seed needs more.
+    mock = start_server(
+        "mock-seed", ["mock", "--events", "0", "--read-timeout", "900"], folder, ready_timeout
+    )
     try:
         cpu_before = cpu_seconds(mock.process.pid)
         connection = http.client.HTTPConnection("127.0.0.1", mock.port, timeout=900)
@@ -559,7 +562,7 @@ def report(
                     f"target {name} >= {RATIO_TARGET} of bare at {size:,}: {row['ratio']:.3f} "
                     f"(cpu {row['cpu_ratio']:.3f}) {verdict(row['ratio'] >= RATIO_TARGET)}"
                 )
-    small, large = sizes[0], sizes[-1]
+    small, large = (sizes[0], sizes[-1]) if sizes else (0, 0)  # none: only the extras ran
     for name in FILTERED:
         if (large, name) in found:
             row = found[(large, name)].summary()

@@ -29,6 +29,7 @@ from starlette.types import ASGIApp
 
 from tracking_mock.app import create_app, mock_state_of
 from tracking_mock.cli import console_log
+from tracking_mock.connections import ConnectionLimits
 from tracking_mock.guard import AdminGuard
 from tracking_mock.journal_middleware import JournalMiddleware
 from tracking_mock.models import SeedEvent
@@ -126,13 +127,14 @@ def bare_app(bodies: dict[str, str]) -> ASGIApp:
     return Starlette(routes=[Route("/tracking/events", events, methods=["GET", "POST"])])
 
 
-def serve(app: ASGIApp, max_seconds: float) -> int:
+def serve(app: ASGIApp, max_seconds: float, read_timeout: float = Settings().read_timeout) -> int:
     """Serve on 127.0.0.1 and a free port, the way the CLI does, until told to stop."""
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     parent = os.getppid()
-    server = ServerThread(app, "127.0.0.1", 0, log_level="warning")
+    limits = ConnectionLimits.of(Settings(read_timeout=read_timeout))
+    server = ServerThread(app, "127.0.0.1", 0, log_level="warning", limits=limits)
     server.start()
     print(f"READY {server.url}", flush=True)
     deadline = time.monotonic() + max_seconds
@@ -199,6 +201,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     mock.add_argument(
         "--without", action="append", default=[], choices=ABLATIONS, help="take out a part"
     )
+    mock.add_argument(
+        "--read-timeout",
+        type=float,
+        default=Settings().read_timeout,
+        help="seconds a request's head and body may take (--read-timeout: a big seed body)",
+    )
     bare = modes.add_parser("bare", help="serve the bare app with fixed answers")
     bare.add_argument("--bodies", type=Path, required=True, help="JSON: 'METHOD query' -> body")
     memory = modes.add_parser("memory", help="print bytes kept for N stored events (JSON)")
@@ -208,7 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     load.add_argument("--path", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.mode == "mock":
-        return serve(mock_app(args.events, args.log_level, args.without), args.max_seconds)
+        app = mock_app(args.events, args.log_level, args.without)
+        return serve(app, args.max_seconds, args.read_timeout)
     if args.mode == "bare":
         return serve(bare_app(json.loads(args.bodies.read_text())), args.max_seconds)
     if args.mode == "load":

@@ -19,6 +19,7 @@ from .call_filter import WHOLE_NUMBER, CallMatch
 from .endpoints import hash_ids_for, mock_state, read_json
 from .errors import BadRequest, NotFound, SeedError
 from .fault_spec import FaultSpec
+from .gcpause import gc_paused
 from .journal_middleware import call_context
 from .models import AccountSpec
 from .responses import JSONResponse
@@ -218,14 +219,15 @@ async def seed_account(request: Request) -> Response:
     state = mock_state(request)
     name = request.path_params["name"]
     _account(state, name)
-    try:
-        if _media_type(request) in NDJSON_MEDIA_TYPES:
-            spec: AccountSpec = await _event_lines(request, state, name)
-        else:
-            spec = parse_account(name, await _body(request, state))
-    except SeedError as exc:
-        raise BadRequest(str(exc)) from None
-    state.store.merge_into(name, spec)  # an event id taken already is a Conflict (409)
+    with gc_paused():  # a body may hold millions of events (see gcpause)
+        try:
+            if _media_type(request) in NDJSON_MEDIA_TYPES:
+                spec: AccountSpec = await _event_lines(request, state, name)
+            else:
+                spec = parse_account(name, await _body(request, state))
+        except SeedError as exc:
+            raise BadRequest(str(exc)) from None
+        state.store.merge_into(name, spec)  # an event id taken already is a Conflict (409)
     return _ok({"account": name, "added": len(spec.events)})
 
 

@@ -9,7 +9,7 @@ large sets in microseconds. Not thread-safe on its own: ``Store`` holds the lock
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from pyroaring import BitMap
 
@@ -64,17 +64,86 @@ def _size(posting: Posting) -> tuple[int, bool]:
     return (1, False) if isinstance(posting, int) else (len(posting), True)
 
 
-def _append_to(lists: dict[_Term, list[int]], term: _Term, position: int) -> None:
-    """Append ``position`` to the list of ``term`` (once: a list value may repeat a text)."""
-    positions = lists.get(term)
-    if positions is None:
-        lists[term] = [position]
-    elif positions[-1] != position:
-        positions.append(position)
+# Bulk building: positions gathered per term in one pass over the events (one position as a
+# plain int, more as a list), then each term's bitmap made from its whole list at once.
 
 
-def _finish(lists: dict[_Term, list[int]]) -> dict[_Term, Posting]:
-    return {term: p[0] if len(p) == 1 else BitMap(p) for term, p in lists.items()}
+_Gathered = dict[_Term, int | list[int]]
+"""A term's positions while gathering: one as a plain int, more as a list."""
+
+
+def _gather(terms: Iterable[_Term], start: int) -> _Gathered[_Term]:
+    """The positions (from ``start``) of each term, for terms listed one per event."""
+    table: _Gathered[_Term] = {}
+    for position, term in enumerate(terms, start):
+        current = table.get(term)
+        if current is None:
+            table[term] = position
+        elif isinstance(current, int):
+            table[term] = [current, position]
+        else:
+            current.append(position)
+    return table
+
+
+def _gather_metadata(events: Iterable[Event], start: int) -> dict[str, _Gathered[str]]:
+    """The positions (from ``start``) of every metadata key's texts."""
+    metadata: dict[str, _Gathered[str]] = {}
+    for position, event in enumerate(events, start):
+        stored = event.metadata
+        if not stored:
+            continue
+        for key, value in stored.items():
+            if not isinstance(value, str):  # a list may repeat a text (or have none)
+                for text in dict.fromkeys(metadata_text(value)):
+                    _gather_one(metadata.setdefault(key, {}), text, position)
+                continue
+            texts = metadata.get(key)
+            if texts is None:
+                texts = metadata[key] = {}
+            current = texts.get(value)  # _gather_one, inlined for the usual string
+            if current is None:
+                texts[value] = position
+            elif isinstance(current, int):
+                texts[value] = [current, position]
+            else:
+                current.append(position)
+    return metadata
+
+
+def _gather_one(table: _Gathered[_Term], term: _Term, position: int) -> None:
+    current = table.get(term)
+    if current is None:
+        table[term] = position
+    elif isinstance(current, int):
+        table[term] = [current, position]
+    else:
+        current.append(position)
+
+
+def _posting(positions: int | list[int]) -> Posting:
+    return positions if isinstance(positions, int) else BitMap(positions)
+
+
+def _finish(gathered: _Gathered[_Term]) -> dict[_Term, Posting]:
+    """``gathered`` itself, each list made a bitmap (no copy: a term may be unique to an event)."""
+    finished = cast(dict[_Term, Posting | list[int]], gathered)
+    for term, positions in finished.items():
+        if isinstance(positions, list):
+            finished[term] = BitMap(positions)  # a value replaced, the dict unchanged in size
+    return cast(dict[_Term, Posting], finished)
+
+
+def _merge(table: dict[_Term, Posting], gathered: _Gathered[_Term]) -> None:
+    """Add gathered positions, all after every position in ``table``, to ``table``."""
+    for term, positions in gathered.items():
+        current = table.get(term)
+        if current is None:
+            table[term] = _posting(positions)
+        else:
+            bitmap = _bitmap(current)
+            bitmap |= _bitmap(_posting(positions))
+            table[term] = bitmap
 
 
 class FilterIndex:
@@ -103,22 +172,19 @@ class FilterIndex:
                 if not texts:
                     del self._metadata[key]
 
-    def rebuild(self, events: Iterable[Event]) -> None:
-        """Index ``events`` at positions 0, 1, ... from scratch (one pass, bitmaps built once)."""
-        names: dict[str, list[int]] = {}
-        values: dict[float, list[int]] = {}
-        metadata: dict[str, dict[str, list[int]]] = {}
-        for position, event in enumerate(events):
-            _append_to(names, event.event_name, position)
-            _append_to(values, event.value, position)
-            for key, text in _metadata_terms(event):
-                texts = metadata.get(key)
-                if texts is None:
-                    texts = metadata[key] = {}
-                _append_to(texts, text, position)
-        self._names = _finish(names)
-        self._values = _finish(values)
+    def rebuild(self, events: Sequence[Event]) -> None:
+        """Index ``events`` at positions 0, 1, ... from scratch (bitmaps built once)."""
+        self._names = _finish(_gather([event.event_name for event in events], 0))
+        self._values = _finish(_gather([event.value for event in events], 0))
+        metadata = _gather_metadata(events, 0)
         self._metadata = {key: _finish(texts) for key, texts in metadata.items()}
+
+    def extend(self, events: Sequence[Event], start: int) -> None:
+        """Index ``events`` at positions ``start``, ``start + 1``, ... after every indexed one."""
+        _merge(self._names, _gather([event.event_name for event in events], start))
+        _merge(self._values, _gather([event.value for event in events], start))
+        for key, texts in _gather_metadata(events, start).items():
+            _merge(self._metadata.setdefault(key, {}), texts)
 
     def matching(self, query: ListQuery) -> Posting:
         """The positions passing every filter of ``query``: OR within a parameter, AND across.

@@ -71,15 +71,15 @@ class EventLog:
     def add_many(self, events: Iterable[Event]) -> None:
         """Store many new events at once (one sort and one index pass, not one each)."""
         batch = sorted(events, key=pagination.ORDER)
+        self._by_id.update(zip([event.id for event in batch], batch, strict=True))
         for event in batch:
-            self._by_id[event.id] = event
-            self._index_transaction(event)
+            if event.transaction_id is not None:
+                self._index_transaction(event)
         stored = self._all
         if batch and stored and stored[-1].order <= batch[0].order and self._indexed:
-            for position, event in enumerate(batch, start=len(stored)):
-                self._index.add(position, event)
+            self._index.extend(batch, len(stored))
             stored.extend(batch)
-            self._orders.extend(event.order for event in batch)
+            self._orders.extend([event.order for event in batch])
             return
         stored.extend(batch)
         stored.sort(key=pagination.ORDER)

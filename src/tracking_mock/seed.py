@@ -19,6 +19,7 @@ import yaml
 
 from .accounts import parse_document
 from .errors import SeedError
+from .gcpause import gc_paused
 from .linemap import LineMap
 from .models import AccountSpec
 from .seed_jsonl import load_jsonl
@@ -151,9 +152,10 @@ def load_seed(paths: Sequence[Path] | None = None, *, max_bytes: int | None = No
 def _parse_file(file: Path) -> list[AccountSpec]:
     """A fixture file's accounts, by its suffix: JSON Lines, else YAML."""
     try:
-        if file.suffix == ".jsonl" and file.is_file():
-            return [load_jsonl(file)]
-        return parse_fixture(file.read_bytes() if file.is_file() else b"", str(file))
+        with gc_paused():  # a file may hold millions of objects (see gcpause)
+            if file.suffix == ".jsonl" and file.is_file():
+                return [load_jsonl(file)]
+            return parse_fixture(file.read_bytes() if file.is_file() else b"", str(file))
     except OSError as exc:  # unreadable, or replaced by an editor while being read
         raise SeedError(f"{file}: cannot read: {exc.strerror or exc}") from None
 

@@ -14,6 +14,7 @@ from .coupons import coupon_table
 from .errors import AccountGone, BadRequest, Conflict, InsufficientStorage, NotFound
 from .eventlog import EventLog
 from .faults import Faults
+from .gcpause import gc_paused
 from .models import (
     SEQ_BITS,
     AccountSpec,
@@ -25,9 +26,12 @@ from .models import (
     SeedEvent,
 )
 from .plan.coverage import PlanSlot
+from .records import builder
 from .render import iso_timestamp
 from .settings import DEFAULT_ACCOUNT, DEFAULT_API_KEY
 
+build_event = builder(Event)
+"""``Event(...)`` with every field, positionally, at half the cost: for seeding in bulk."""
 _ids = random.Random()  # seeded from the OS; ids need to be unique, not secret
 
 
@@ -278,13 +282,38 @@ class Store:
             )
 
     def _seed(self, account: Account, events: Iterable[SeedEvent]) -> None:
+        """Store seed events: ``_order`` and ``_build`` spelled out in one loop, for millions."""
         now = account.clock.now()
-        built = []
-        for seed in events:
-            event_id = seed.id or self._fresh_id(account)
-            created = now if seed.created_at is None else seed.created_at
-            built.append(self._build(account, seed.fields, event_id, self._order(created)))
-        account.events.add_many(built)
+        sequence, campaigns, metrics = (
+            self._sequence,
+            account.coupon_campaigns,
+            account.spec.metrics,
+        )
+        built: list[Event] = []
+        append = built.append
+        with gc_paused():
+            for seed in events:
+                fields = seed.fields
+                created = now if seed.created_at is None else seed.created_at
+                order = (round(created * 1_000_000) << SEQ_BITS) | next(sequence)
+                coupon = fields.coupon
+                append(
+                    build_event(
+                        seed.id or self._fresh_id(account),
+                        order,
+                        iso_timestamp(order >> SEQ_BITS),
+                        fields.event_name,
+                        fields.value,
+                        fields.metadata,
+                        fields.transaction_id,
+                        fields.currency,
+                        fields.user_id,
+                        coupon,
+                        campaigns.get(coupon) if coupon is not None else None,
+                        metrics.get(fields.event_name),
+                    )
+                )
+            account.events.add_many(built)
 
     # Events ---------------------------------------------------------------------------
 
