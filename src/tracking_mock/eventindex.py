@@ -119,10 +119,10 @@ class FilterIndex:
         self._metadata = {key: _finish(texts) for key, texts in metadata.items()}
 
     def page(self, query: ListQuery, end: int, size: int) -> tuple[list[int], int]:
-        """The newest ``query.limit`` positions before ``end`` passing every filter of
-        ``query``, newest first, and how many pass in all (``size``: the log's length).
+        """The newest ``query.limit`` matches of ``query`` before ``end``, and how many match.
 
-        OR within a parameter, AND across.
+        A match passes every filter: OR within a parameter, AND across. Positions come
+        newest first; ``size``, the log's length, sizes the first window (``newest_before``).
         """
         conditions = self._conditions(query)
         if not conditions:
