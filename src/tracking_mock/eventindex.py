@@ -134,6 +134,8 @@ class FilterIndex:
                     return [], 0
             return ([smallest] if smallest < end else []), 1
         bitmaps = cast(list[BitMap], conditions)
+        if len(smallest) <= _BUILD_MAX:
+            return _page_of_built(bitmaps, end, query.limit)
         total = count_shared(bitmaps)
         if total == 0 or end <= 0:
             return [], total
@@ -176,6 +178,22 @@ def _union(table: dict[_Term, Posting], terms: Sequence[_Term]) -> Posting | Non
     return union
 
 
+_BUILD_MAX = 4096
+"""Up to this many positions in the smallest bitmap, the intersection is built whole: it is
+small, and building it costs about what counting it does (roaring's array containers)."""
+
+
+def _page_of_built(bitmaps: Sequence[BitMap], end: int, limit: int) -> tuple[list[int], int]:
+    """``FilterIndex.page`` by building the whole intersection and slicing it by rank."""
+    shared = bitmaps[0]
+    for other in bitmaps[1:]:
+        shared = shared & other
+    before = shared.rank(end - 1) if end > 0 else 0
+    positions = shared.to_array()[max(0, before - limit) : before].tolist()
+    positions.reverse()
+    return positions, len(shared)
+
+
 def count_shared(bitmaps: Sequence[BitMap]) -> int:
     """How many positions all of ``bitmaps`` (smallest first) share: counted, not built."""
     if len(bitmaps) == 1:
@@ -210,9 +228,9 @@ def newest_before(bitmaps: Sequence[BitMap], end: int, limit: int, density: floa
         for bitmap in bitmaps:
             window &= bitmap  # in place: no new bitmap per condition
         if window:
-            positions = window.to_array()
-            wanted = limit - len(found)
-            found.extend(reversed(positions[-wanted:]))
+            positions = window.to_array()[len(found) - limit :].tolist()
+            positions.reverse()
+            found += positions
             if len(found) == limit:
                 break
         high = low
