@@ -3,7 +3,9 @@
 A position is an event's place in the log, oldest first, so every posting is already in
 creation order. A term carried by one event (an ``orderId``, say) keeps that position as a
 plain int; a term carried by more keeps a compressed bitmap, which intersects and counts
-large sets in microseconds. Not thread-safe on its own: ``Store`` holds the lock.
+large sets in microseconds. A listing counts its matches without building their set and
+reads its page from a window of positions just below the cursor. Not thread-safe on its
+own: ``Store`` holds the lock.
 """
 
 from __future__ import annotations
@@ -195,7 +197,7 @@ def _page_of_built(bitmaps: Sequence[BitMap], end: int, limit: int) -> tuple[lis
 
 
 def count_shared(bitmaps: Sequence[BitMap]) -> int:
-    """How many positions all of ``bitmaps`` (smallest first) share: counted, not built."""
+    """How many positions all of ``bitmaps`` (smallest first) share; the last AND is counted."""
     if len(bitmaps) == 1:
         return len(bitmaps[0])
     shared = bitmaps[0]
