@@ -3,7 +3,9 @@
 A position is an event's place in the log, oldest first, so every posting is already in
 creation order. A term carried by one event (an ``orderId``, say) keeps that position as a
 plain int; a term carried by more keeps a compressed bitmap, which intersects and counts
-large sets in microseconds. Not thread-safe on its own: ``Store`` holds the lock.
+large sets in microseconds. A listing counts its matches without building their set and
+reads its page from a window of positions just below the cursor. Not thread-safe on its
+own: ``Store`` holds the lock.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from .pagination import metadata_text
 Posting = int | BitMap
 """The positions of the events carrying one term: a single one, or a bitmap of several."""
 _Term = TypeVar("_Term")
-NOTHING = BitMap()
-"""An empty result (never mutated)."""
 
 
 def _add(table: dict[_Term, Posting], term: _Term, position: int) -> None:
@@ -186,36 +186,121 @@ class FilterIndex:
         for key, texts in _gather_metadata(events, start).items():
             _merge(self._metadata.setdefault(key, {}), texts)
 
-    def matching(self, query: ListQuery) -> Posting:
-        """The positions passing every filter of ``query``: OR within a parameter, AND across.
+    def page(self, query: ListQuery, end: int, size: int) -> tuple[list[int], int]:
+        """The newest ``query.limit`` matches of ``query`` before ``end``, and how many match.
 
-        One position comes back as an int. A bitmap may be an index's own: read it, never
-        change it.
+        A match passes every filter: OR within a parameter, AND across. Positions come
+        newest first; ``size``, the log's length, sizes the first window (``newest_before``).
         """
-        groups: list[Sequence[Posting | None]] = []
-        if query.event_names:
-            groups.append([self._names.get(name) for name in query.event_names])
-        if query.values:
-            groups.append([self._values.get(value) for value in query.values])
-        for key, wanted in query.metadata:
-            texts = self._metadata.get(key)
-            groups.append([texts.get(wanted) if texts is not None else None])
-        conditions: list[Posting] = []
-        for group in groups:
-            found = [posting for posting in group if posting is not None]
-            if not found:
-                return NOTHING
-            union = found[0]
-            for posting in found[1:]:  # the operators: the methods' varargs cost microseconds
-                union = _bitmap(union) | _bitmap(posting)
-            conditions.append(union)
-        conditions.sort(key=_size)  # intersect from the smallest
+        conditions = self._conditions(query)
+        if not conditions:
+            return [], 0
         smallest = conditions[0]
-        if isinstance(smallest, int):
+        if isinstance(smallest, int):  # one event carries a term (a selective filter)
             for other in conditions[1:]:
                 if smallest != other if isinstance(other, int) else smallest not in other:
-                    return NOTHING
-            return smallest
-        for other in conditions[1:]:
-            smallest = smallest & _bitmap(other)
-        return smallest
+                    return [], 0
+            return ([smallest] if smallest < end else []), 1
+        bitmaps = cast(list[BitMap], conditions)
+        if len(smallest) <= _BUILD_MAX:
+            return _page_of_built(bitmaps, end, query.limit)
+        total = count_shared(bitmaps)
+        if total == 0 or end <= 0:
+            return [], total
+        return newest_before(bitmaps, end, query.limit, total / size), total
+
+    def _conditions(self, query: ListQuery) -> list[Posting]:
+        """One posting per filter, smallest first; none if a filter matches nothing."""
+        conditions: list[Posting] = []
+        if query.event_names:
+            names = _union(self._names, query.event_names)
+            if names is None:
+                return []
+            conditions.append(names)
+        if query.values:
+            values = _union(self._values, query.values)
+            if values is None:
+                return []
+            conditions.append(values)
+        for key, wanted in query.metadata:
+            texts = self._metadata.get(key)
+            posting = texts.get(wanted) if texts is not None else None
+            if posting is None:
+                return []
+            conditions.append(posting)
+        if len(conditions) > 1:
+            conditions.sort(key=_size)  # intersect from the smallest
+        return conditions
+
+
+def _union(table: dict[_Term, Posting], terms: Sequence[_Term]) -> Posting | None:
+    """The positions carrying any of ``terms`` (an index's own posting for one term)."""
+    if len(terms) == 1:
+        return table.get(terms[0])
+    found = [posting for posting in map(table.get, terms) if posting is not None]
+    if not found:
+        return None
+    union = found[0]
+    for posting in found[1:]:  # the operators: the methods' varargs cost microseconds
+        union = _bitmap(union) | _bitmap(posting)
+    return union
+
+
+_BUILD_MAX = 4096
+"""Up to this many positions in the smallest bitmap, the intersection is built whole: it is
+small, and building it costs about what counting it does (roaring's array containers)."""
+
+
+def _page_of_built(bitmaps: Sequence[BitMap], end: int, limit: int) -> tuple[list[int], int]:
+    """``FilterIndex.page`` by building the whole intersection and slicing it by rank."""
+    shared = bitmaps[0]
+    for other in bitmaps[1:]:
+        shared = shared & other
+    before = shared.rank(end - 1) if end > 0 else 0
+    positions = shared.to_array()[max(0, before - limit) : before].tolist()
+    positions.reverse()
+    return positions, len(shared)
+
+
+def count_shared(bitmaps: Sequence[BitMap]) -> int:
+    """How many positions all of ``bitmaps`` (smallest first) share; the last AND is counted."""
+    if len(bitmaps) == 1:
+        return len(bitmaps[0])
+    shared = bitmaps[0]
+    for other in bitmaps[1:-1]:
+        shared = shared & other
+    return shared.intersection_cardinality(bitmaps[-1])
+
+
+_SLACK = 1.5
+"""How much wider than the expected width a window starts: most pages take one window."""
+_MIN_WIDTH = 64
+"""The narrowest first window: below it, a window costs about as much as a wider one."""
+
+
+def newest_before(bitmaps: Sequence[BitMap], end: int, limit: int, density: float) -> list[int]:
+    """The last ``limit`` positions before ``end`` in all of ``bitmaps``, newest first.
+
+    Windows of positions just below ``end``, each intersected with every bitmap, then the
+    window below it, twice as wide, until the page is full: only the events near the cursor
+    are visited, and no bitmap as large as the whole intersection is built. ``density`` (the
+    share of positions that match) sizes the first window.
+    """
+    found: list[int] = []
+    high = end
+    width = max(_MIN_WIDTH, int(limit / density * _SLACK))
+    while high > 0:
+        low = max(0, high - width)
+        window = BitMap()
+        window.add_range(low, high)
+        for bitmap in bitmaps:
+            window &= bitmap  # in place: no new bitmap per condition
+        if window:
+            positions = window.to_array()[len(found) - limit :].tolist()
+            positions.reverse()
+            found += positions
+            if len(found) == limit:
+                break
+        high = low
+        width *= 2
+    return found

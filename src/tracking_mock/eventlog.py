@@ -13,9 +13,6 @@ from .errors import BadRequest
 from .eventindex import FilterIndex
 from .models import Event, ListQuery, Page
 
-_COPY_MAX = 1024
-"""Up to this many matches, a page's positions are copied out whole (faster than a slice)."""
-
 
 class EventLog:
     """Events sorted by ``order``, indexed by id, by transaction id and by every filter term.
@@ -115,21 +112,9 @@ class EventLog:
             return Page(nodes=window, total_count=len(self._all))
         if not self._indexed:
             self._reindex()
-        matching = self._index.matching(query)
+        positions, total = self._index.page(query, end, len(self._all))
         events = self._all
-        if isinstance(matching, int):  # one event matches (a selective filter)
-            return Page(nodes=[events[matching]] if matching < end else [], total_count=1)
-        # The matching positions before the cursor: the last ``limit`` of them, newest first.
-        before = matching.rank(end - 1) if end > 0 else 0
-        start = max(0, before - query.limit)
-        positions: Iterable[int] = (
-            matching.to_array()[start:before]
-            if len(matching) <= _COPY_MAX
-            else matching[start:before]
-        )
-        nodes = [events[p] for p in positions]
-        nodes.reverse()
-        return Page(nodes=nodes, total_count=len(matching))
+        return Page(nodes=[events[p] for p in positions], total_count=total)
 
     def _reindex(self) -> None:
         self._index.rebuild(self._all)
