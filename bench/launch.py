@@ -29,7 +29,6 @@ from starlette.types import ASGIApp
 
 from tracking_mock.app import create_app, mock_state_of
 from tracking_mock.cli import console_log
-from tracking_mock.connections import ConnectionLimits
 from tracking_mock.guard import AdminGuard
 from tracking_mock.journal_middleware import JournalMiddleware
 from tracking_mock.models import SeedEvent
@@ -127,14 +126,13 @@ def bare_app(bodies: dict[str, str]) -> ASGIApp:
     return Starlette(routes=[Route("/tracking/events", events, methods=["GET", "POST"])])
 
 
-def serve(app: ASGIApp, max_seconds: float, read_timeout: float = Settings().read_timeout) -> int:
+def serve(app: ASGIApp, max_seconds: float) -> int:
     """Serve on 127.0.0.1 and a free port, the way the CLI does, until told to stop."""
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     parent = os.getppid()
-    limits = ConnectionLimits.of(Settings(read_timeout=read_timeout))
-    server = ServerThread(app, "127.0.0.1", 0, log_level="warning", limits=limits)
+    server = ServerThread(app, "127.0.0.1", 0, log_level="warning")
     server.start()
     print(f"READY {server.url}", flush=True)
     deadline = time.monotonic() + max_seconds
@@ -201,12 +199,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     mock.add_argument(
         "--without", action="append", default=[], choices=ABLATIONS, help="take out a part"
     )
-    mock.add_argument(
-        "--read-timeout",
-        type=float,
-        default=Settings().read_timeout,
-        help="seconds a request's head and body may take (--read-timeout: a big seed body)",
-    )
     bare = modes.add_parser("bare", help="serve the bare app with fixed answers")
     bare.add_argument("--bodies", type=Path, required=True, help="JSON: 'METHOD query' -> body")
     memory = modes.add_parser("memory", help="print bytes kept for N stored events (JSON)")
@@ -216,8 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     load.add_argument("--path", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.mode == "mock":
-        app = mock_app(args.events, args.log_level, args.without)
-        return serve(app, args.max_seconds, args.read_timeout)
+        return serve(mock_app(args.events, args.log_level, args.without), args.max_seconds)
     if args.mode == "bare":
         return serve(bare_app(json.loads(args.bodies.read_text())), args.max_seconds)
     if args.mode == "load":

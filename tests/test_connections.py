@@ -21,6 +21,7 @@ from tracking_mock.connections import (
     OVER_CAPACITY_INTERVAL,
     AcceptErrorThrottle,
     ConnectionCap,
+    with_read_deadline,
 )
 from tracking_mock.server import ServerThread
 from tracking_mock.state import MockState
@@ -251,3 +252,44 @@ async def _never_called(scope: Any, receive: Any, send: Any) -> None:
 
 async def _never_received() -> Any:
     raise AssertionError("the cap read the request")
+
+
+class _FakeProtocol:
+    """What ``with_read_deadline`` reads of uvicorn's protocols, with a clock of our own."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.loop = SimpleNamespace(time=lambda: self.now)
+        self.transport = SimpleNamespace(is_closing=lambda: False)
+        self.flow = SimpleNamespace(read_paused=False)
+        self.cycle: Any = None
+
+    def connection_made(self, transport: Any) -> None:
+        pass
+
+    def data_received(self, data: bytes) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("last_bytes_at", "late"),
+    [
+        pytest.param(9.8, False, id="a body still coming"),
+        pytest.param(9.0, True, id="a body that stalled"),
+    ],
+)
+def test_a_body_is_late_only_once_its_bytes_stop_coming(last_bytes_at: float, late: bool) -> None:
+    protocol = with_read_deadline(_FakeProtocol)()  # type: ignore[arg-type]
+    protocol.connection_made(None)  # waiting since 0.0
+    protocol.cycle = SimpleNamespace(more_body=True, response_complete=False)
+    protocol.now = last_bytes_at
+    protocol.data_received(b"chunk")
+    assert protocol.too_slow(now=10.0, timeout=0.5) is late
+
+
+def test_a_head_is_late_in_all_however_its_bytes_trickle() -> None:
+    protocol = with_read_deadline(_FakeProtocol)()  # type: ignore[arg-type]
+    protocol.connection_made(None)
+    protocol.now = 9.9
+    protocol.data_received(b"GET / HT")  # no head yet: no cycle beyond the one answered last
+    assert protocol.too_slow(now=10.0, timeout=0.5) is True

@@ -50,10 +50,10 @@ def with_read_deadline(protocol_class: type[asyncio.Protocol]) -> type[Any]:
     """``protocol_class`` (uvicorn's h11 or httptools protocol) noting when it waits for a request.
 
     The wait starts when the connection opens and again when an answer completes; ``sweep``
-    closes connections that waited too long. Both uvicorn protocols keep the request in
-    progress in ``self.cycle``, pause reading through ``self.flow`` and call
-    ``on_response_complete``. Stamping costs two attribute writes per answer, where a timer
-    per request would cost microseconds.
+    closes connections that waited too long for a head, or for the next bytes of a body. Both
+    uvicorn protocols keep the request in progress in ``self.cycle``, pause reading through
+    ``self.flow`` and call ``on_response_complete``. Stamping costs an attribute write per
+    read and two per answer, where a timer per request would cost microseconds.
     """
     base: Any = protocol_class
 
@@ -61,10 +61,16 @@ def with_read_deadline(protocol_class: type[asyncio.Protocol]) -> type[Any]:
         waiting_since = 0.0
         waiting_after: object = None
         """The request answered last (``None`` at first): a new one in ``cycle`` has begun."""
+        last_data = 0.0
+        """When bytes last arrived: a body is late only once they stop coming."""
 
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(transport)
             self.waiting_since = self.loop.time()
+
+        def data_received(self, data: bytes) -> None:
+            self.last_data = self.loop.time()
+            super().data_received(data)
 
         def on_response_complete(self) -> None:
             answered = self.cycle  # super() may start a pipelined request's cycle
@@ -73,15 +79,23 @@ def with_read_deadline(protocol_class: type[asyncio.Protocol]) -> type[Any]:
             self.waiting_after = answered
 
         def too_slow(self, now: float, timeout: float) -> bool:
-            """Whether the request head, or the body after it, is late."""
+            """Whether the request head (in all), or the body (between two reads), is late.
+
+            A body may take as long as it keeps coming, as nginx's ``client_body_timeout``
+            has it: a seed of a million events streams for longer than ``timeout``.
+            """
             if now - self.waiting_since <= timeout or self.transport.is_closing():
                 return False
             cycle = self.cycle
             if cycle is self.waiting_after:
                 return True  # no request head in time
-            # A body still arriving; not when reading is paused because the app is busy.
+            # A body still arriving and stalled; not when reading is paused because the app
+            # is busy.
             return bool(
-                cycle.more_body and not cycle.response_complete and not self.flow.read_paused
+                cycle.more_body
+                and not cycle.response_complete
+                and not self.flow.read_paused
+                and now - self.last_data > timeout
             )
 
     ReadDeadline.__name__ = ReadDeadline.__qualname__ = f"ReadDeadline{protocol_class.__name__}"
