@@ -104,7 +104,11 @@ def test_a_slow_answer_is_not_a_slow_request() -> None:
 
 def test_past_the_connection_cap_requests_get_503_then_recover() -> None:
     with serving(max_connections=3, read_timeout=DEADLINE) as (server, _):
-        idle = [connect(server) for _ in range(3)]
+        idle = [connect(server) for _ in range(2)]
+        wait_for(lambda: len(server._server.server_state.connections) >= 2, "2 connections")
+        served = httpx.get(f"{server.url}/_mock/health", timeout=DEADLINE)
+        assert served.status_code == 200  # the third connection: at the cap, not past it
+        idle.append(connect(server))
         wait_for(lambda: len(server._server.server_state.connections) >= 3, "3 connections")
         refused = httpx.get(f"{server.url}/_mock/health", timeout=DEADLINE)
         assert refused.status_code == 503
@@ -283,7 +287,23 @@ def test_a_body_is_late_only_once_its_bytes_stop_coming(last_bytes_at: float, la
     protocol.connection_made(None)  # waiting since 0.0
     protocol.cycle = SimpleNamespace(more_body=True, response_complete=False)
     protocol.now = last_bytes_at
-    protocol.data_received(b"chunk")
+    protocol.data_received(b"x" * 65536)  # 64 KiB in 10 s: fast enough on average
+    assert protocol.too_slow(now=10.0, timeout=0.5) is late
+
+
+@pytest.mark.parametrize(
+    ("received", "late"),
+    [
+        pytest.param(1024 * 1024, False, id="a big body coming fast enough"),
+        pytest.param(100, True, id="a few bytes trickling just often enough"),
+    ],
+)
+def test_a_body_is_late_once_it_comes_too_slowly_on_average(received: int, late: bool) -> None:
+    protocol = with_read_deadline(_FakeProtocol)()  # type: ignore[arg-type]
+    protocol.connection_made(None)  # waiting since 0.0
+    protocol.cycle = SimpleNamespace(more_body=True, response_complete=False)
+    protocol.now = 9.9  # the last read a moment ago
+    protocol.data_received(b"x" * received)
     assert protocol.too_slow(now=10.0, timeout=0.5) is late
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -226,7 +226,8 @@ class _Plain:
 def test_a_built_record_equals_the_dataclass_built_as_usual(
     cls: type[Any], values: tuple[Any, ...]
 ) -> None:
-    built = builder(cls)(*values)
+    names = [field.name for field in fields(cls)]
+    built = builder(cls)(**dict(zip(names, values, strict=True)))
     assert type(built) is cls
     assert built == cls(*values)
     assert hash(built) == hash(cls(*values))
@@ -279,3 +280,12 @@ def test_a_collector_turned_off_stays_off() -> None:
     finally:
         if was:
             gc.enable()
+
+
+def test_a_builder_takes_its_fields_by_keyword_only() -> None:
+    build = builder(SeedEvent)
+    with pytest.raises(TypeError):
+        build(EventFields("Signup", 1), "evt_1", 1.0)
+    assert build(fields=EventFields("Signup", 1), id="evt_1", created_at=1.0) == SeedEvent(
+        EventFields("Signup", 1), "evt_1", 1.0
+    )

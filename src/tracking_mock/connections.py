@@ -19,6 +19,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .limits import MIN_BODY_BYTES_PER_SECOND
 from .render import error
 from .responses import dumps
 from .settings import Settings
@@ -62,7 +63,9 @@ def with_read_deadline(protocol_class: type[asyncio.Protocol]) -> type[Any]:
         waiting_after: object = None
         """The request answered last (``None`` at first): a new one in ``cycle`` has begun."""
         last_data = 0.0
-        """When bytes last arrived: a body is late only once they stop coming."""
+        """When bytes last arrived: a body is late once they stop coming."""
+        received = 0
+        """Bytes received since the wait began: a body is late once they come too slowly."""
 
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(transport)
@@ -70,6 +73,7 @@ def with_read_deadline(protocol_class: type[asyncio.Protocol]) -> type[Any]:
 
         def data_received(self, data: bytes) -> None:
             self.last_data = self.loop.time()
+            self.received += len(data)
             super().data_received(data)
 
         def on_response_complete(self) -> None:
@@ -77,26 +81,27 @@ def with_read_deadline(protocol_class: type[asyncio.Protocol]) -> type[Any]:
             super().on_response_complete()
             self.waiting_since = self.loop.time()
             self.waiting_after = answered
+            self.received = 0
 
         def too_slow(self, now: float, timeout: float) -> bool:
-            """Whether the request head (in all), or the body (between two reads), is late.
+            """Whether the request head (in all), or its body, is late.
 
-            A body may take as long as it keeps coming, as nginx's ``client_body_timeout``
-            has it: a seed of a million events streams for longer than ``timeout``.
+            A body may take longer than ``timeout`` (a seed of a million events streams for
+            longer) as long as it keeps coming: no gap of ``timeout`` between two reads (as
+            nginx's ``client_body_timeout``) and, past ``timeout``, at least
+            ``MIN_BODY_BYTES_PER_SECOND`` on average.
             """
             if now - self.waiting_since <= timeout or self.transport.is_closing():
                 return False
             cycle = self.cycle
             if cycle is self.waiting_after:
                 return True  # no request head in time
-            # A body still arriving and stalled; not when reading is paused because the app
-            # is busy.
-            return bool(
-                cycle.more_body
-                and not cycle.response_complete
-                and not self.flow.read_paused
-                and now - self.last_data > timeout
-            )
+            # A body still arriving, stalled or trickling; not when reading is paused because
+            # the app is busy.
+            if not cycle.more_body or cycle.response_complete or self.flow.read_paused:
+                return False
+            allowed = timeout + self.received / MIN_BODY_BYTES_PER_SECOND
+            return now - self.last_data > timeout or now - self.waiting_since > allowed
 
     ReadDeadline.__name__ = ReadDeadline.__qualname__ = f"ReadDeadline{protocol_class.__name__}"
     return ReadDeadline
@@ -132,9 +137,10 @@ class ConnectionCap:
         self.connections, self.tasks = connections, tasks
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # The call's own task is already counted (uvicorn adds it before the app runs).
+        # The call's own connection and task are already counted (uvicorn adds both before
+        # the app runs): ``limit`` of each are served.
         if scope["type"] != "http" or (
-            len(self.connections) < self.limit and len(self.tasks) <= self.limit
+            len(self.connections) <= self.limit and len(self.tasks) <= self.limit
         ):
             await self.app(scope, receive, send)
             return

@@ -76,13 +76,7 @@ def _gather(terms: Iterable[_Term], start: int) -> _Gathered[_Term]:
     """The positions (from ``start``) of each term, for terms listed one per event."""
     table: _Gathered[_Term] = {}
     for position, term in enumerate(terms, start):
-        current = table.get(term)
-        if current is None:
-            table[term] = position
-        elif isinstance(current, int):
-            table[term] = [current, position]
-        else:
-            current.append(position)
+        _gather_one(table, term, position)
     return table
 
 

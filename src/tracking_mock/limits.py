@@ -31,3 +31,6 @@ TOKEN_MAX_CHARS = 256
 """Keys, account names, campaign and coupon ids and seeded event ids: visible ASCII."""
 COUPON_TEXT_MAX_CHARS = 256
 """A coupon's ``code``, ``tag`` and ``item_type_id``."""
+MIN_BODY_BYTES_PER_SECOND = 1024
+"""A request body slower than this on average, past ``--read-timeout``, is closed: bytes that
+trickle in just often enough cannot hold a connection for days."""

@@ -2,7 +2,7 @@
 
 A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, a lookup and
 a call per field: building an ``Event`` that way costs twice what setting its slots directly
-does. ``builder`` makes a function, taking every field positionally, that sets the slots
+does. ``builder`` makes a function, taking every field by keyword, that sets the slots
 directly; what it returns equals (and hashes as) the dataclass built the usual way.
 """
 
@@ -16,7 +16,9 @@ R = TypeVar("R")
 
 
 def builder(cls: type[R]) -> Callable[..., R]:
-    """``cls(field1, field2, ...)`` for a frozen, slotted dataclass, with every field given.
+    """``cls(field1=..., field2=..., ...)`` for a frozen, slotted dataclass, every field given.
+
+    Keywords only: a reordered class can then never put a value in the wrong field.
 
     Built once with ``exec``, as ``dataclasses`` builds ``__init__``; the names come from the
     class's own fields, never from input.
@@ -29,6 +31,8 @@ def builder(cls: type[R]) -> Callable[..., R]:
     for name in names:
         namespace[f"_set_{name}"] = vars(cls)[name].__set__  # the slot's own descriptor
     sets = "".join(f"    _set_{name}(record, {name})\n" for name in names)
-    source = f"def build({', '.join(names)}):\n    record = _new(_cls)\n{sets}    return record\n"
+    source = (
+        f"def build(*, {', '.join(names)}):\n    record = _new(_cls)\n{sets}    return record\n"
+    )
     exec(source, namespace)
     return cast(Callable[..., R], namespace["build"])

@@ -134,6 +134,13 @@ def plain_seed_event(raw: Any, ids: set[str]) -> SeedEvent | None:
     if event_id is not None:
         ids.add(event_id)
     fields = _event_fields(
-        _intern(name), value, metadata, transaction, currency, user, coupon, None
+        event_name=_intern(name),
+        value=value,
+        metadata=metadata,
+        transaction_id=transaction,
+        currency=currency,
+        user_id=user,
+        coupon=coupon,
+        id=None,
     )
-    return _seed_event(fields, event_id, seconds)
+    return _seed_event(fields=fields, id=event_id, created_at=seconds)

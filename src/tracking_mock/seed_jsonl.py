@@ -86,25 +86,27 @@ class EventLines:
         room = -1 if self.max_events is None else self.max_events - len(events)
         number = self._number  # the last line read, kept for the next chunk's lines
         first = number + 1
-        with gc_paused():
-            for number, line in enumerate(lines, first):
-                if not line or line.isspace():
-                    continue
-                try:
-                    raw = loads(line)
-                except orjson.JSONDecodeError:
-                    raw = _json(line, source, number)  # raises, naming the line
-                if room == 0:
-                    raise SeedError(f"{source}: more than {self.max_events:,} events")
-                room -= 1
-                event = plain(raw, ids)
-                if event is None:
+        try:
+            with gc_paused():
+                for number, line in enumerate(lines, first):
+                    if not line or line.isspace():
+                        continue
                     try:
-                        event = seed_event(raw, account, ids)
-                    except SeedError as exc:
-                        raise SeedError(f"{source}:line {number}: {exc}") from None
-                append(event)
-        self._number = number
+                        raw = loads(line)
+                    except orjson.JSONDecodeError:
+                        raw = _json(line, source, number)  # raises, naming the line
+                    if room == 0:
+                        raise SeedError(f"{source}: more than {self.max_events:,} events")
+                    room -= 1
+                    event = plain(raw, ids)
+                    if event is None:
+                        try:
+                            event = seed_event(raw, account, ids)
+                        except SeedError as exc:
+                            raise SeedError(f"{source}:line {number}: {exc}") from None
+                    append(event)
+        finally:
+            self._number = number  # the next chunk's lines go on from here
 
 
 def _json(line: bytes, source: str, number: int) -> Any:

@@ -31,7 +31,7 @@ from .render import iso_timestamp
 from .settings import DEFAULT_ACCOUNT, DEFAULT_API_KEY
 
 build_event = builder(Event)
-"""``Event(...)`` with every field, positionally, at half the cost: for seeding in bulk."""
+"""``Event(...)`` with every field by keyword, at half the cost (see ``records``)."""
 _ids = random.Random()  # seeded from the OS; ids need to be unique, not secret
 
 
@@ -282,37 +282,18 @@ class Store:
             )
 
     def _seed(self, account: Account, events: Iterable[SeedEvent]) -> None:
-        """Store seed events: ``_order`` and ``_build`` spelled out in one loop, for millions."""
+        """Store seed events, the collector paused: they come by the million."""
         now = account.clock.now()
-        sequence, campaigns, metrics = (
-            self._sequence,
-            account.coupon_campaigns,
-            account.spec.metrics,
-        )
-        built: list[Event] = []
-        append = built.append
         with gc_paused():
-            for seed in events:
-                fields = seed.fields
-                created = now if seed.created_at is None else seed.created_at
-                order = (round(created * 1_000_000) << SEQ_BITS) | next(sequence)
-                coupon = fields.coupon
-                append(
-                    build_event(
-                        seed.id or self._fresh_id(account),
-                        order,
-                        iso_timestamp(order >> SEQ_BITS),
-                        fields.event_name,
-                        fields.value,
-                        fields.metadata,
-                        fields.transaction_id,
-                        fields.currency,
-                        fields.user_id,
-                        coupon,
-                        campaigns.get(coupon) if coupon is not None else None,
-                        metrics.get(fields.event_name),
-                    )
+            built = [
+                self._build(
+                    account,
+                    seed.fields,
+                    seed.id or self._fresh_id(account),
+                    self._order(now if seed.created_at is None else seed.created_at),
                 )
+                for seed in events
+            ]
             account.events.add_many(built)
 
     # Events ---------------------------------------------------------------------------
@@ -383,7 +364,7 @@ class Store:
     @staticmethod
     def _build(account: Account, fields: EventFields, event_id: str, order: int) -> Event:
         coupon = fields.coupon
-        return Event(
+        return build_event(  # an Event, at half the cost of its __init__ (see records)
             id=event_id,
             order=order,
             created_at=iso_timestamp(order >> SEQ_BITS),
