@@ -12,8 +12,9 @@ rotating). The variants:
 - ``mock without work, journal``: also without the journal middleware;
 - ``mock without work, journal, guard``: Starlette's stack and the route alone.
 
-Each figure is wall-clock requests per second; beside it, the ratio to bare in the same round
-and the microseconds a request costs beyond bare (1/rps - 1/bare rps).
+Each figure is wall-clock requests per second (the median of the rounds); beside it, the median
+of the per-round ratios to bare with their range, and the microseconds a request costs beyond
+bare (1/rps - 1/bare rps, median of the rounds).
 
     python bench/ablation.py --events 10000 --repeats 3 --duration 3
 """
@@ -97,14 +98,20 @@ def rounds(
 
 def report(workload: str, runs: dict[str, list[Run]]) -> list[str]:
     bare = runs["bare"]
-    lines = [f"{workload}", f"  {'server':36} {'req/s':>8} {'/ bare':>7} {'us beyond bare':>15}"]
+    lines = [
+        f"{workload}",
+        f"  {'server':36} {'req/s':>8} {'/ bare':>7} {'(rounds)':>13} {'us beyond bare':>15}",
+    ]
     for name, mine in runs.items():
         rps = statistics.median(r.wall_rps for r in mine)
-        ratio = statistics.median(m.wall_rps / b.wall_rps for m, b in zip(mine, bare, strict=True))
+        ratios = [m.wall_rps / b.wall_rps for m, b in zip(mine, bare, strict=True)]
         extra = statistics.median(
             1e6 / m.wall_rps - 1e6 / b.wall_rps for m, b in zip(mine, bare, strict=True)
         )
-        lines.append(f"  {name:36} {rps:8.0f} {ratio:7.3f} {extra:15.1f}")
+        spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
+        lines.append(
+            f"  {name:36} {rps:8.0f} {statistics.median(ratios):7.3f} {spread:>13} {extra:15.1f}"
+        )
     return lines
 
 
