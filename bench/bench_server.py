@@ -460,19 +460,9 @@ def measure_loads(
     jsonl_events: int, yaml_events: int, folder: Path, ready_timeout: float
 ) -> dict[str, Any]:
     """Load times and peak RSS: a JSON Lines fixture, the admin seed endpoint, a YAML fixture."""
-    figures: dict[str, Any] = {}
-    path = write_jsonl(folder, jsonl_events)
-    figures["jsonl"] = {
-        **_launch_json(["load", "--path", str(path)], 900),
-        "file_bytes": path.stat().st_size,
+    figures: dict[str, Any] = {
+        "jsonl": _load_fixture("\n== JSON Lines", write_jsonl(folder, jsonl_events))
     }
-    row = figures["jsonl"]
-    print(
-        f"\n== JSON Lines fixture, {row['events']:,} events ({row['file_bytes'] / 2**20:.0f} MiB):"
-        f" {row['seconds']:.1f} s ({row['cpu_seconds']:.1f} CPU-s),"
-        f" peak RSS {row['peak_rss_bytes'] / 2**20:.0f} MiB",
-        flush=True,
-    )
     body = folder / "seed-body.jsonl"
     with body.open("w", encoding="utf-8") as out:
         for line in jsonl_lines(jsonl_events):
@@ -513,19 +503,20 @@ def measure_loads(
         f" server peak RSS {row['peak_rss_bytes'] / 2**20:.0f} MiB",
         flush=True,
     )
-    path = write_fixture(folder, yaml_events)
-    figures["yaml"] = {
-        **_launch_json(["load", "--path", str(path)], 900),
-        "file_bytes": path.stat().st_size,
-    }
-    row = figures["yaml"]
+    figures["yaml"] = _load_fixture("== YAML", write_fixture(folder, yaml_events))
+    return figures
+
+
+def _load_fixture(label: str, path: Path) -> dict[str, Any]:
+    """Time loading the fixture at ``path`` in a process of its own, and print the figures."""
+    row = {**_launch_json(["load", "--path", str(path)], 900), "file_bytes": path.stat().st_size}
     print(
-        f"== YAML fixture, {row['events']:,} events ({row['file_bytes'] / 2**20:.0f} MiB):"
+        f"{label} fixture, {row['events']:,} events ({row['file_bytes'] / 2**20:.0f} MiB):"
         f" {row['seconds']:.1f} s ({row['cpu_seconds']:.1f} CPU-s),"
         f" peak RSS {row['peak_rss_bytes'] / 2**20:.0f} MiB",
         flush=True,
     )
-    return figures
+    return row
 
 
 def report(
